@@ -1,0 +1,1 @@
+"""Anonymised aggregates and peer groups (filled in by issue 4)."""

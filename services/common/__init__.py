@@ -1,0 +1,1 @@
+"""Code every service and the gateway share: configuration, database, metrics, events, errors."""

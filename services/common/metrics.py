@@ -1,0 +1,91 @@
+"""Prometheus metrics: one entrypoint latency histogram shared by every service and the gateway.
+
+Labels are service, entrypoint, kind and outcome only: never a municipality id or an e-mail.
+"""
+
+from __future__ import annotations
+
+import time
+
+from nameko.extensions import DependencyProvider
+from prometheus_client import Counter, Histogram, start_http_server
+
+ENTRYPOINT_LATENCY = Histogram(
+    "platform_entrypoint_latency_seconds",
+    "Time spent in an entrypoint (RPC, event handler, timer, HTTP request).",
+    ["service", "entrypoint", "kind", "outcome"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
+ANSWERS_SAVED = Counter(
+    "platform_answers_saved_total", "Answers stored (each changed answer counts once)."
+)
+EVENTS_DISPATCHED = Counter(
+    "platform_events_dispatched_total", "Events published from an outbox.", ["service", "event"]
+)
+EVENTS_FAILED = Counter(
+    "platform_event_handler_failures_total",
+    "Event handler runs that raised; the projection is repaired by reconciliation.",
+    ["service", "event"],
+)
+OUTBOX_PENDING = Counter(
+    "platform_outbox_dispatch_failures_total",
+    "Attempts to publish an outbox event that failed and will be retried.",
+    ["service"],
+)
+
+_started_ports: set[int] = set()
+
+
+def serve_metrics(port: int) -> None:
+    """Serve /metrics once per process; a second container in the same process reuses it."""
+    if port and port not in _started_ports:
+        start_http_server(port, addr="0.0.0.0")  # noqa: S104 - scraped by Prometheus
+        _started_ports.add(port)
+
+
+def entrypoint_kind(entrypoint) -> str:  # noqa: ANN001
+    name = type(entrypoint).__name__.lower()
+    for kind in ("rpc", "event", "timer", "http"):
+        if kind in name:
+            return kind
+    return name
+
+
+class Metrics(DependencyProvider):
+    """Times every entrypoint of the service and serves /metrics on the service's own port."""
+
+    def __init__(self, port: int | None = None) -> None:
+        self.port = port
+        self.started: dict = {}
+
+    def setup(self) -> None:
+        from services.common import config
+
+        name = self.container.service_name
+        port = self.container.config.get(f"METRICS_PORT_{name.upper()}")
+        if port is None:
+            port = self.port if self.port is not None else config.metrics_port(name)
+        serve_metrics(int(port))
+
+    def worker_setup(self, worker_ctx) -> None:  # noqa: ANN001
+        self.started[worker_ctx] = time.perf_counter()
+
+    def worker_result(self, worker_ctx, result=None, exc_info=None) -> None:  # noqa: ANN001
+        started = self.started.pop(worker_ctx, None)
+        if started is None:
+            return
+        outcome = "success"
+        if exc_info is not None:
+            from services.common.errors import PlatformError
+
+            outcome = "client_error" if isinstance(exc_info[1], PlatformError) else "error"
+        entrypoint = worker_ctx.entrypoint
+        ENTRYPOINT_LATENCY.labels(
+            service=self.container.service_name,
+            entrypoint=entrypoint.method_name,
+            kind=entrypoint_kind(entrypoint),
+            outcome=outcome,
+        ).observe(time.perf_counter() - started)
+
+    def get_dependency(self, worker_ctx):  # noqa: ANN001
+        return self

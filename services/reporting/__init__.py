@@ -1,0 +1,1 @@
+"""Report jobs and files, and KL's annual run (filled in by issue 5)."""

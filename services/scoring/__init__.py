@@ -1,0 +1,1 @@
+"""Scoring service: turns a municipality's answers into area and overall maturity scores."""

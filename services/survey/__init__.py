@@ -1,0 +1,1 @@
+"""The survey service: questionnaires, rounds, units, answers and their history."""

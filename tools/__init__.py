@@ -1,0 +1,1 @@
+"""Developer and operator tools: local run, demo data, process supervision for tests."""

@@ -1,0 +1,70 @@
+"""Bring the whole platform up locally with demo data: ``scripts/run-local``.
+
+Every service and the gateway run as their own processes against the local RabbitMQ, each
+with its own SQLite database under var/ (or the DATABASE_URL_* given), exactly as deployed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+from services.common import config
+from tools.processes import BrokerUnreachable, start_platform
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", default=os.environ.get("GATEWAY_PORT", "5000"))
+    parser.add_argument("--no-demo", action="store_true", help="start without demo data")
+    args = parser.parse_args(argv)
+    env = {
+        "GATEWAY_PORT": str(args.port),
+        "GATEWAY_HOST": os.environ.get("GATEWAY_HOST", "127.0.0.1"),
+        "AMQP_URI": config.amqp_uri(),
+    }
+    env.setdefault("GATEWAY_SECRET_KEY", os.environ.get("GATEWAY_SECRET_KEY", os.urandom(24).hex()))
+    print("Starter platformen (survey, scoring, delegation, benchmark, reporting, gateway) ...")
+    try:
+        platform = start_platform(env, config.VAR_DIR / "logs")
+    except BrokerUnreachable as exc:
+        print(f"\nKan ikke starte: {exc}", file=sys.stderr)
+        return 2
+    try:
+        logins = [] if args.no_demo else load_demo()
+        url = f"http://{env['GATEWAY_HOST']}:{args.port}/"
+        print(f"\nPlatformen kører: {url}")
+        print(f"Logfiler: {config.VAR_DIR / 'logs'}   Metrics: {url}metrics")
+        if logins:
+            from tools.demo_data import DEMO_PASSWORD
+
+            print(f"\nDemo-logins (adgangskode for alle: {DEMO_PASSWORD}):")
+            for municipality, email, role in logins:
+                print(f"  kommune {municipality:>4}  {email:<28} {role}")
+        print("\nStop med Ctrl-C.")
+        while all(p.poll() is None for p in platform.processes.values()):
+            time.sleep(1)
+        dead = [n for n, p in platform.processes.items() if p.poll() is not None]
+        print(f"Stoppede uventet: {', '.join(dead)}; se {config.VAR_DIR / 'logs'}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        platform.stop()
+
+
+def load_demo() -> list[tuple[str, str, str]]:
+    from nameko.standalone.rpc import ClusterRpcProxy
+
+    from gateway.accounts import ensure_user_in_database
+    from tools import demo_data
+
+    print("Indlæser demodata ...")
+    with ClusterRpcProxy(config.nameko_config(), timeout=120) as rpc:
+        return demo_data.load(rpc, ensure_user_in_database)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
