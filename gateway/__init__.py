@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -44,21 +45,30 @@ def create_app(test_config: dict[str, Any] | None = None, rpc: Any = None) -> Fl
     )
     if test_config:
         app.config.update(test_config)
+    trusted_proxies = int(
+        app.config.get("TRUSTED_PROXIES", config.env("GATEWAY_TRUSTED_PROXIES", "0"))
+    )
+    if trusted_proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted_proxies, x_proto=trusted_proxies)
 
     if rpc is None:
         from gateway.rpc import RpcClient
 
         rpc = RpcClient(timeout=app.config["RPC_TIMEOUT"])
+        atexit.register(rpc.close)
     app.extensions["rpc"] = rpc
 
     from gateway import auth, db, errors, health, i18n, metrics, security
     from gateway.api import api
     from gateway.pages import register_pages
 
+    metrics.init_app(app)
     db.init_app(app)
+    auth.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
-    metrics.init_app(app)
     errors.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(health.bp)

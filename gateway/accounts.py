@@ -149,6 +149,34 @@ def ensure_user(
     )
 
 
+def ensure_user_in_database(
+    *,
+    municipality_id: int | None,
+    email: str,
+    name: str,
+    role: str,
+    password: str,
+    unit_id: int | None = None,
+    language: str = "da",
+    database_url: str | None = None,
+) -> int:
+    """``ensure_user`` in its own migrated session (demo loader, end-to-end tests); the user id."""
+    from gateway.db import session_scope
+
+    with session_scope(database_url) as db:
+        user = ensure_user(
+            db,
+            municipality_id=municipality_id,
+            email=email,
+            name=name,
+            role=role,
+            password=password,
+            unit_id=unit_id,
+            language=language,
+        )
+        return user.id
+
+
 def _locked_until(
     db: Session,
     column: InstrumentedAttribute,

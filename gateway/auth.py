@@ -38,13 +38,22 @@ KL_CHOICE = "kl"
 
 def init_app(app: Flask) -> None:
     app.before_request(load_logged_in_user)
+    app.context_processor(_user_context)
+
+
+def _user_context() -> dict[str, Any]:
+    user = g.get("user")
+    if user is None or user.municipality_id is None:
+        return {"municipality_name": None}
+    name = session.get("mname") or t("municipality.code", code=user.municipality_id)
+    return {"municipality_name": name}
 
 
 def load_logged_in_user() -> None:
     """Reload the user behind the session; an inactive or outdated session is dropped."""
     g.user = None
     user_id = session.get("uid")
-    if user_id is None:
+    if user_id is None or request.endpoint == "static":
         return
     user = get_db().get(User, user_id)
     if user is None or not user.active or session.get("ver") != user.session_version:
@@ -85,6 +94,8 @@ def municipality_required(view: Callable) -> Callable:
 
 
 def roles_required(*roles: str) -> Callable[[Callable], Callable]:
+    """Changes that only some municipal roles may make (e.g. units: the coordinator)."""
+
     def decorator(view: Callable) -> Callable:
         @functools.wraps(view)
         @municipality_required
@@ -161,7 +172,8 @@ def login() -> Any:
                 LOGINS.labels(outcome="failure").inc()
             else:
                 LOGINS.labels(outcome="success").inc()
-                return _start_session(result.user)
+                names = {m["id"]: m["name"] for m in municipalities}
+                return _start_session(result.user, names.get(result.user.municipality_id))
     return (
         render_template(
             "login.html",
@@ -176,7 +188,7 @@ def login() -> Any:
     )
 
 
-def _start_session(user: User) -> Any:
+def _start_session(user: User, municipality_name: str | None) -> Any:
     """A fresh session on login, so nothing from before (or planted) carries over."""
     language = session.get("lang")
     session.clear()
@@ -184,6 +196,8 @@ def _start_session(user: User) -> Any:
     session["uid"] = user.id
     session["ver"] = user.session_version
     session["lang"] = language or user.language
+    if municipality_name:
+        session["mname"] = municipality_name
     new_csrf_token()
     flash(t("login.welcome", name=user.name), "success")
     target = _safe_next(request.form.get("next"))

@@ -13,7 +13,7 @@ from flask import Flask, current_app, render_template, request
 from nameko.exceptions import RemoteError
 from werkzeug.exceptions import HTTPException
 
-from gateway.i18n import t
+from gateway.i18n import DA, t
 from gateway.problems import problem
 from gateway.rpc import ServiceUnavailable
 from services.common.errors import PlatformError
@@ -35,7 +35,9 @@ def wants_problem() -> bool:
 
 
 def error_page(status: int, message: str | None = None, **context: Any) -> tuple[str, int]:
-    return render_template("error.html", status=status, message=message, **context), status
+    """The Danish (or English) error page; statuses without their own text get the generic one."""
+    shown = status if f"error.{status}.title" in DA else (500 if status >= 500 else 400)
+    return render_template("error.html", status=shown, message=message, **context), status
 
 
 def handle_http(exc: HTTPException) -> Any:
@@ -45,9 +47,10 @@ def handle_http(exc: HTTPException) -> Any:
         if status == 404:
             detail = "No such resource in this API."
         return problem(status, detail)
-    if status in (400, 413):
-        return error_page(status, exc.description if status == 400 else t("error.413"))
-    return error_page(status)
+    if status == 413:
+        return error_page(status, t("error.413"))
+    own_message = exc.description if exc.description != type(exc).description else None
+    return error_page(status, own_message)
 
 
 def handle_platform(exc: PlatformError) -> Any:

@@ -14,9 +14,9 @@ import queue
 from typing import Any
 
 from amqp.exceptions import AMQPError
+from flask import current_app
 from kombu.exceptions import KombuError
 from nameko.exceptions import RpcTimeout, UnknownService
-from flask import current_app
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.common import config

@@ -9,8 +9,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request
-from flask import url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from gateway.answer_form import (
     Entry,
@@ -131,9 +140,7 @@ class AnswerPage:
         items = []
         for number, question in enumerate(self.questions, start=1):
             key = question["key"]
-            entry: Entry = (
-                parsed.entries[key] if parsed else entry_from_answer(self.saved.get(key))
-            )
+            entry: Entry = parsed.entries[key] if parsed else entry_from_answer(self.saved.get(key))
             items.append(
                 {
                     "number": number,

@@ -62,4 +62,3 @@ def area_titles(questionnaire: dict | None) -> dict[str, dict]:
     if not questionnaire:
         return {}
     return {area["key"]: area["title"] for area in questionnaire.get("areas", [])}
-

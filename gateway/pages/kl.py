@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, g, redirect, render_template, url_for
 
 from gateway.auth import login_required
-from flask import g
 
 bp = Blueprint("kl", __name__)
 

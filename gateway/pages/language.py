@@ -31,6 +31,11 @@ def switch(code: str) -> Any:
         get_db().commit()
     response = redirect(_back())
     response.set_cookie(
-        LANGUAGE_COOKIE, code, max_age=ONE_YEAR, httponly=True, samesite="Lax", secure=request.is_secure
+        LANGUAGE_COOKIE,
+        code,
+        max_age=ONE_YEAR,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure,
     )
     return response

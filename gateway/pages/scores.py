@@ -62,6 +62,8 @@ def scores(year: int) -> Any:
         titles=area_titles(questionnaire),
         area_scores={a["key"]: a for a in (result or {}).get("areas", [])},
         acceptable=float(questionnaire.get("acceptable_level") or 3),
-        units=[_unit_row(unit, depth, unit_scores.get(unit["id"])) for unit, depth in flat_tree(units)],
+        units=[
+            _unit_row(unit, depth, unit_scores.get(unit["id"])) for unit, depth in flat_tree(units)
+        ],
         recommendations=found,
     )

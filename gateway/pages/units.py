@@ -129,7 +129,9 @@ def delete(unit_id: int) -> Any:
     try:
         call("survey", "delete_unit", municipality_id(), unit_id, actor())
     except Conflict:
-        return render_template("units/delete.html", unit=unit, error=t("units.delete_conflict")), 409
+        return render_template(
+            "units/delete.html", unit=unit, error=t("units.delete_conflict")
+        ), 409
     except NotFound:
         abort(404)
     flash(t("units.deleted", name=unit["name"]), "success")

@@ -147,7 +147,15 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _c
 
 
 def _load_yaml(text: str) -> Any:
-    loader = _StrictLoader(text)
+    try:
+        loader = _StrictLoader(text)
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise QuestionnaireError(
+            "",
+            f"YAML syntax error at line {line}: character U+{exc.character:04X} is not allowed",
+            line=line,
+        ) from exc
     try:
         return loader.get_single_data()
     except yaml.MarkedYAMLError as exc:

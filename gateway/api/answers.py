@@ -1,0 +1,152 @@
+"""Answers, their history, progress, scores and copy-forward for the session's municipality."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, jsonify
+
+from gateway.api import api, load_body, load_query, operation
+from gateway.api.schemas import (
+    AnswerBatchSchema,
+    AnswerSchema,
+    AnswersQuerySchema,
+    ChangeSchema,
+    CopyForwardResultSchema,
+    CopyForwardSchema,
+    HistoryQuerySchema,
+    ProgressSchema,
+    SaveResultSchema,
+    ScoresSchema,
+)
+from gateway.auth import actor, municipality_id, municipality_required, roles_required
+from gateway.permissions import answerable_unit_ids, can_answer_municipality
+from gateway.rpc import call
+from services.common.errors import Forbidden, NotFound
+
+
+@api.get("/rounds/<int:year>/answers")
+@operation(
+    "Saved answers of one unit, the municipality-wide ones, or all (all_units=true)",
+    query=AnswersQuerySchema(),
+    response=AnswerSchema(many=True),
+    errors=(404,),
+    tags=("answers",),
+)
+@municipality_required
+def get_answers(year: int) -> Any:
+    query = load_query(AnswersQuerySchema())
+    answers = call(
+        "survey",
+        "get_answers",
+        municipality_id(),
+        year,
+        unit_id=query["unit_id"],
+        area_key=query["area"],
+        all_units=query["all_units"],
+    )
+    return jsonify(answers)
+
+
+def check_own_unit(unit_id: int | None) -> None:
+    """Another municipality's unit is answered exactly like a missing one (history would
+    otherwise just be empty for it)."""
+    if unit_id is None:
+        return
+    if unit_id not in {u["id"] for u in call("survey", "list_units", municipality_id())}:
+        raise NotFound("No such unit.", field="unit_id")
+
+
+def check_may_answer(answers: list[dict]) -> None:
+    """A unit lead answers only for their own part of the organisation (403 naming the field)."""
+    units = call("survey", "list_units", municipality_id())
+    allowed = answerable_unit_ids(g.user, units)
+    for index, answer in enumerate(answers):
+        unit_id = answer["unit_id"]
+        if unit_id is None and not can_answer_municipality(g.user):
+            raise Forbidden(
+                "Your role cannot answer municipality-wide questions.",
+                field=f"answers[{index}].unit_id",
+            )
+        if unit_id is not None and unit_id not in allowed:
+            raise Forbidden("You cannot answer for this unit.", field=f"answers[{index}].unit_id")
+
+
+@api.put("/rounds/<int:year>/answers")
+@operation(
+    "Save a batch of answers (all or nothing, at most 500)",
+    request=AnswerBatchSchema(),
+    response=SaveResultSchema(),
+    errors=(404, 409),
+    tags=("answers",),
+)
+@municipality_required
+def save_answers(year: int) -> Any:
+    batch = load_body(AnswerBatchSchema())
+    if g.user.role == "unit_lead":
+        check_may_answer(batch["answers"])
+    return jsonify(
+        call("survey", "save_answers", municipality_id(), year, batch["answers"], actor())
+    )
+
+
+@api.get("/rounds/<int:year>/answers/history")
+@operation(
+    "Every change of one answer, newest first: who, when, old and new",
+    query=HistoryQuerySchema(),
+    response=ChangeSchema(many=True),
+    errors=(404,),
+    tags=("answers",),
+)
+@municipality_required
+def answer_history(year: int) -> Any:
+    query = load_query(HistoryQuerySchema())
+    check_own_unit(query["unit_id"])
+    changes = call(
+        "survey",
+        "get_answer_history",
+        municipality_id(),
+        year,
+        query["question_key"],
+        unit_id=query["unit_id"],
+    )
+    return jsonify(sorted(changes, key=lambda c: c.get("revision") or 0, reverse=True))
+
+
+@api.get("/rounds/<int:year>/progress")
+@operation(
+    "Answered versus expected per area and unit",
+    response=ProgressSchema(),
+    errors=(404,),
+    tags=("answers",),
+)
+@municipality_required
+def progress(year: int) -> Any:
+    return jsonify(call("survey", "get_progress", municipality_id(), year))
+
+
+@api.get("/rounds/<int:year>/scores")
+@operation(
+    "Maturity scores per area and unit (1-5, acceptable level 3)",
+    response=ScoresSchema(),
+    errors=(404,),
+    tags=("scores",),
+)
+@municipality_required
+def scores(year: int) -> Any:
+    return jsonify(call("scoring", "get_scores", municipality_id(), year))
+
+
+@api.post("/rounds/<int:year>/copy-forward")
+@operation(
+    "Copy last year's answers into this round as drafts (coordinator)",
+    request=CopyForwardSchema(),
+    response=CopyForwardResultSchema(),
+    errors=(404, 409),
+    tags=("answers",),
+)
+@roles_required("coordinator")
+def copy_forward(year: int) -> Any:
+    data = load_body(CopyForwardSchema())
+    result = call("survey", "copy_forward", municipality_id(), data["from_year"], year, actor())
+    return jsonify(result)

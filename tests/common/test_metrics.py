@@ -1,0 +1,38 @@
+"""Every service serves Prometheus metrics on its own port, with the shared histogram."""
+
+import socket
+import urllib.request
+
+import pytest
+
+from services.benchmark.service import BenchmarkService
+from services.delegation.service import DelegationService
+from services.reporting.service import ReportingService
+from services.survey.service import SurveyService
+from tests.support.services import rpc_proxy
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.parametrize(
+    "service_cls", [SurveyService, DelegationService, BenchmarkService, ReportingService]
+)
+def test_service_answers_health_and_serves_metrics(container_factory, service_config, service_cls):
+    config = service_config(service_cls.name)
+    port = free_port()
+    config[f"METRICS_PORT_{service_cls.name.upper()}"] = port
+    container_factory(service_cls, config).start()
+    with rpc_proxy(config) as rpc:
+        health = getattr(rpc, service_cls.name).health()
+    assert health == {"service": service_cls.name, "status": "ok"}
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+        body = response.read().decode()
+    expected = (
+        'platform_entrypoint_latency_seconds_count{entrypoint="health",kind="rpc",'
+        f'outcome="success",service="{service_cls.name}"}}'
+    )
+    assert expected in body

@@ -1,0 +1,62 @@
+"""The outbox publishes in order, keeps what failed, and never loses a committed event."""
+
+import json
+
+from sqlalchemy import create_engine
+from sqlalchemy.orm import DeclarativeBase, Session
+
+from services.common import outbox
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Outbox(outbox.OutboxMixin, Base):
+    pass
+
+
+def make_session(tmp_path) -> Session:
+    engine = create_engine(f"sqlite:///{tmp_path / 'outbox.db'}")
+    Base.metadata.create_all(engine)
+    return Session(engine)
+
+
+def stage(session, year):
+    row = outbox.add_event(
+        session, Outbox, "round_state_changed", {"year": year, "state": "open"}, None
+    )
+    session.commit()
+    return row
+
+
+def test_rolled_back_events_are_never_published(tmp_path):
+    session = make_session(tmp_path)
+    outbox.add_event(session, Outbox, "round_state_changed", {"year": 1, "state": "open"}, None)
+    session.rollback()
+    sent = []
+    assert outbox.publish(session, Outbox, lambda t, p: sent.append(p), "test") == 0
+    assert sent == []
+
+
+def test_failure_keeps_the_rest_for_later_in_order(tmp_path):
+    session = make_session(tmp_path)
+    for year in (2024, 2025, 2026):
+        stage(session, year)
+    sent = []
+
+    def flaky(event_type, payload):
+        if payload["year"] == 2025 and not getattr(flaky, "healed", False):
+            raise ConnectionError("broker down")
+        sent.append(payload["year"])
+
+    assert outbox.publish(session, Outbox, flaky, "test") == 1
+    assert sent == [2024]
+    assert outbox.pending_count(session, Outbox) == 2
+    flaky.healed = True
+    assert outbox.publish(session, Outbox, flaky, "test") == 2
+    assert sent == [2024, 2025, 2026]
+    assert outbox.pending_count(session, Outbox) == 0
+    row = session.get(Outbox, 2)
+    assert row.attempts == 1
+    assert json.loads(row.payload)["sequence"] == 2

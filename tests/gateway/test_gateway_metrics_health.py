@@ -1,0 +1,46 @@
+"""/metrics and /healthz."""
+
+from __future__ import annotations
+
+
+def test_metrics_has_gateway_latency_histogram(client, login):
+    login()
+    client.get("/")
+    client.get("/api/v1/nowhere")
+    text = client.get("/metrics").text
+    assert "platform_entrypoint_latency_seconds_bucket{" in text
+    assert 'service="gateway"' in text
+    assert 'entrypoint="dashboard.index",kind="http",outcome="success"' in text
+    assert 'entrypoint="unknown",kind="http",outcome="client_error"' in text
+    assert 'platform_logins_total{outcome="success"}' in text
+    assert "101" not in [line.split("{")[0] for line in text.splitlines()]
+    assert "koordinator@kk.dk" not in text
+
+
+def test_metrics_outcome_error_for_503(client, login, fake_rpc):
+    login()
+    fake_rpc.down.add("survey")
+    client.get("/enheder")
+    text = client.get("/metrics").text
+    assert 'entrypoint="units.index",kind="http",outcome="error"' in text
+
+
+def test_healthz_shallow(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json()["status"] == "ok"
+
+
+def test_healthz_deep_reports_each_service(client, fake_rpc):
+    response = client.get("/healthz?deep=1")
+    assert response.status_code == 200
+    assert response.get_json()["services"] == {
+        name: "ok" for name in ("survey", "delegation", "scoring", "benchmark", "reporting")
+    }
+    fake_rpc.down.add("benchmark")
+    response = client.get("/healthz?deep=1")
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["status"] == "unavailable"
+    assert body["services"]["benchmark"] == "unavailable"
+    assert body["services"]["survey"] == "ok"
