@@ -7,9 +7,12 @@ with its own SQLite database under var/ (or the DATABASE_URL_* given), exactly a
 from __future__ import annotations
 
 import argparse
+import logging
 import os
+import signal
 import sys
 import time
+import warnings
 
 from services.common import config
 from tools.processes import BrokerUnreachable, start_platform
@@ -20,6 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", default=os.environ.get("GATEWAY_PORT", "5000"))
     parser.add_argument("--no-demo", action="store_true", help="start without demo data")
     args = parser.parse_args(argv)
+    warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    logging.getLogger("amqp").setLevel(logging.ERROR)
     env = {
         "GATEWAY_PORT": str(args.port),
         "GATEWAY_HOST": os.environ.get("GATEWAY_HOST", "127.0.0.1"),
