@@ -11,12 +11,24 @@ import socket
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
+from services.benchmark.service import BenchmarkService
 from services.common.config import DATA_DIR
+from services.delegation.service import DelegationService
+from services.reporting.service import ReportingService
+from services.scoring.service import ScoringService
+from services.survey.service import SurveyService
 from tests.support.http import Browser
-from tests.support.services import wait_for
+from tests.support.services import fresh_queues, wait_for
 from tools.processes import start_platform
 
 PASSWORD = "et-langt-kodeord-til-test"
+SERVICE_CLASSES = (
+    SurveyService,
+    ScoringService,
+    DelegationService,
+    BenchmarkService,
+    ReportingService,
+)
 AARHUS, VEJLE = 751, 630
 
 
@@ -40,6 +52,7 @@ def platform(amqp_uri, pg_database, tmp_path_factory):
         env[f"DATABASE_URL_{component.upper()}"] = pg_database(component)
     for service in ("survey", "delegation", "scoring", "benchmark", "reporting"):
         env[f"METRICS_PORT_{service.upper()}"] = str(free_port())
+    fresh_queues(amqp_uri, *SERVICE_CLASSES)
     running = start_platform(env, tmp_path_factory.mktemp("logs"))
     try:
         with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=30) as rpc:

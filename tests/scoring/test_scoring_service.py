@@ -7,7 +7,7 @@ from services.common.events import make_event
 from services.scoring.service import ScoringService
 from services.survey.service import SurveyService
 from tests.support.questionnaires import SMALL_2026
-from tests.support.services import ACTOR, rpc_proxy, wait_for
+from tests.support.services import ACTOR, rpc_proxy, start_services, wait_for
 
 AARHUS, VEJLE = 751, 630
 
@@ -15,8 +15,7 @@ AARHUS, VEJLE = 751, 630
 @pytest.fixture
 def platform(container_factory, service_config):
     config = service_config("survey", "scoring")
-    for cls in (SurveyService, ScoringService):
-        container_factory(cls, config).start()
+    start_services(container_factory, config, SurveyService, ScoringService)
     with rpc_proxy(config) as rpc:
         rpc.survey.import_questionnaire(SMALL_2026)
         rpc.survey.create_round(2026)

@@ -6,7 +6,7 @@ from nameko.events import event_handler
 from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.survey.service import SurveyService
 from tests.support.questionnaires import SMALL_2026
-from tests.support.services import ACTOR, rpc_proxy, wait_for
+from tests.support.services import ACTOR, rpc_proxy, start_services, wait_for
 
 AARHUS, VEJLE = 751, 630
 RECEIVED: list[tuple[str, dict]] = []
@@ -34,10 +34,7 @@ class EventRecorder:
 def survey(container_factory, service_config):
     config = service_config("survey")
     RECEIVED.clear()
-    recorder = container_factory(EventRecorder, config)
-    recorder.start()
-    container = container_factory(SurveyService, config)
-    container.start()
+    start_services(container_factory, config, EventRecorder, SurveyService)
     with rpc_proxy(config) as rpc:
         yield rpc.survey
 
