@@ -12,6 +12,7 @@ from nameko.events import EventDispatcher
 from nameko.rpc import rpc
 from nameko.timer import timer
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.common import municipalities as reference
@@ -120,8 +121,13 @@ class SurveyService:
     # -- reference data ---------------------------------------------------------------------
 
     @timer(interval=3600, eager=True)
-    def sync_municipalities(self) -> int:
-        """Keep the municipality table equal to data/municipalities.csv (names, populations)."""
+    def sync_municipalities(self) -> None:
+        """Keep the municipality table equal to data/municipalities.csv (names, populations).
+
+        Runs at start and hourly; a request that arrives before the first run loads the table
+        itself. Two loaders racing is harmless: the loser's insert fails and it reads the
+        winner's rows.
+        """
         existing = {m.id: m for m in self.db.scalars(select(Municipality))}
         for row in reference.load_municipalities():
             current = existing.get(row["id"])
@@ -130,13 +136,18 @@ class SurveyService:
             else:
                 current.name, current.region = row["name"], row["region"]
                 current.population = row["population"]
-        self.db.commit()
-        return len(existing)
+        try:
+            self.db.commit()
+        except IntegrityError:
+            self.db.rollback()
+
+    def _ensure_municipalities(self) -> None:
+        if not self.db.scalar(select(func.count()).select_from(Municipality)):
+            self.sync_municipalities()
 
     @rpc
     def list_municipalities(self) -> list[dict]:
-        if not self.db.scalar(select(func.count()).select_from(Municipality)):
-            self.sync_municipalities()
+        self._ensure_municipalities()
         rows = self.db.scalars(select(Municipality).order_by(Municipality.name))
         return [municipality_dict(m) for m in rows]
 
@@ -147,11 +158,10 @@ class SurveyService:
     def _municipality(self, municipality_id: int) -> Municipality:
         found = self.db.get(Municipality, municipality_id)
         if found is None:
-            if not self.db.scalar(select(func.count()).select_from(Municipality)):
-                self.sync_municipalities()
-                found = self.db.get(Municipality, municipality_id)
-            if found is None:
-                raise NotFound(f"no municipality {municipality_id}")
+            self._ensure_municipalities()
+            found = self.db.get(Municipality, municipality_id)
+        if found is None:
+            raise NotFound(f"no municipality {municipality_id}")
         return found
 
     # -- questionnaires ---------------------------------------------------------------------
@@ -405,8 +415,8 @@ class SurveyService:
                 select(Answer).where(Answer.municipality_id == municipality_id, Answer.year == year)
             )
         }
-        changed = []
         now = utcnow()
+        changes: list[tuple[Answer, dict | None, dict]] = []
         for new in checked:
             existing = current.get((new["question_key"], new["unit_id"]))
             if not answer_rules.is_change(existing, new) and not (
@@ -431,22 +441,24 @@ class SurveyService:
             existing.answered_by = actor["name"]
             existing.answered_by_id = actor.get("user_id")
             existing.answered_at = now
-            self.db.flush()
-            self.db.add(
-                AnswerChange(
-                    answer_id=existing.id,
-                    municipality_id=municipality_id,
-                    revision=existing.revision,
-                    old=old,
-                    new=answer_rules.snapshot(new),
-                    actor_id=actor.get("user_id"),
-                    actor_name=actor["name"],
-                    actor_role=actor["role"],
-                    changed_at=now,
-                )
+            changes.append((existing, old, new))
+        # One flush for the whole batch gives new answers their ids for the history rows.
+        self.db.flush()
+        self.db.add_all(
+            AnswerChange(
+                answer_id=answer.id,
+                municipality_id=municipality_id,
+                revision=answer.revision,
+                old=old,
+                new=answer_rules.snapshot(new),
+                actor_id=actor.get("user_id"),
+                actor_name=actor["name"],
+                actor_role=actor["role"],
+                changed_at=now,
             )
-            changed.append(existing)
-        return changed
+            for answer, old, new in changes
+        )
+        return [answer for answer, _, _ in changes]
 
     @rpc
     def get_answers(
