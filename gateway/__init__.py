@@ -75,4 +75,16 @@ def create_app(test_config: dict[str, Any] | None = None, rpc: Any = None) -> Fl
     app.register_blueprint(metrics.bp)
     app.register_blueprint(api)
     register_pages(app)
+    from gateway.pages import delegation, delegation_delegate
+
+    app.register_blueprint(delegation.bp)
+    app.register_blueprint(delegation_delegate.bp)
+    from gateway.pages import benchmark, history_trend
+
+    app.register_blueprint(benchmark.bp)
+    app.register_blueprint(history_trend.bp)
+    from gateway.pages import reports, reports_kl
+
+    app.register_blueprint(reports.bp)
+    app.register_blueprint(reports_kl.bp)
     return app

@@ -93,6 +93,19 @@ def municipality_required(view: Callable) -> Callable:
     return wrapped
 
 
+def admin_required(view: Callable) -> Callable:
+    """National administration (questionnaires, rounds): the platform administrator only."""
+
+    @functools.wraps(view)
+    @login_required
+    def wrapped(**kwargs: Any) -> Any:
+        if g.user.role != "admin":
+            abort(403)
+        return view(**kwargs)
+
+    return wrapped
+
+
 def roles_required(*roles: str) -> Callable[[Callable], Callable]:
     """Changes that only some municipal roles may make (e.g. units: the coordinator)."""
 

@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 from flask import Flask, g, has_request_context, request, session
 from jinja2 import Undefined
 
+from gateway import benchmark_texts, delegation_texts, report_texts
+
 LANGUAGES = ("da", "en")
 DEFAULT_LANGUAGE = "da"
 LANGUAGE_COOKIE = "sprog"
@@ -243,10 +245,49 @@ DA: dict[str, str] = {
     "history.new": "Efter",
     "history.empty": "Svaret er ikke ændret endnu.",
     "kl.title": "KL og administration",
-    "kl.text": "Siderne med tal for alle kommuner samlet kommer i en senere version.",
+    "kl.text": "Tal for alle kommuner samlet: hele landet, regionerne og kommunestørrelserne.",
     "kl.no_municipality_data": "Som KL-bruger eller administrator ser du ikke den enkelte "
     "kommunes besvarelse eller resultater.",
     "time.at": "{date} kl. {time}",
+    "nav.admin": "Runder og spørgerammer",
+    "admin.title": "Runder og spørgerammer",
+    "admin.intro": "Her importeres årets spørgeramme, og runden oprettes, åbnes "
+    "og lukkes. Kommunerne kan besvare, når runden er åben. En "
+    "lukket runde kan ikke ændres.",
+    "admin.rounds": "Runder",
+    "admin.rounds.empty": "Der er ingen runder endnu. Importér en spørgeramme, og opret"
+    " runden for året.",
+    "admin.col.year": "År",
+    "admin.col.state": "Status",
+    "admin.col.version": "Version",
+    "admin.col.action": "Handling",
+    "admin.round.open": "Åbn runden",
+    "admin.round.close": "Luk runden …",
+    "admin.round.read_only": "Skrivebeskyttet",
+    "admin.round.create_label": "Opret runde for år",
+    "admin.round.create": "Opret runde",
+    "admin.round.year_missing": "Vælg det år, runden skal oprettes for.",
+    "admin.round.created": "Runden {year} er oprettet som kladde.",
+    "admin.round.opened": "Runden {year} er åben: kommunerne kan nu besvare.",
+    "admin.round.closed": "Runden {year} er lukket og kan ikke længere ændres.",
+    "admin.round.unknown": "Der er ingen runde for {year}.",
+    "admin.questionnaires": "Spørgerammer",
+    "admin.questionnaire.counts": "{areas} indsatsområder, {questions} spørgsmål, heraf "
+    "{unit_questions} pr. enhed",
+    "admin.import.label": "Importér spørgeramme (YAML-fil)",
+    "admin.import.hint": "En fil pr. år. Findes årets spørgeramme, erstattes den, så "
+    "længe runden ikke er åbnet.",
+    "admin.import.submit": "Importér",
+    "admin.import.missing": "Vælg en spørgerammefil.",
+    "admin.import.too_big": "Filen er for stor (højst 512 KB).",
+    "admin.import.not_utf8": "Filen skal være gemt som UTF-8.",
+    "admin.import.refused": "Spørgerammen blev ikke importeret: {problem}",
+    "admin.import.done": "Spørgerammen for {year} (version {version}) er importeret.",
+    "admin.close.title": "Luk runden {year}",
+    "admin.close.warning": "Når runden {year} lukkes, kan ingen kommune længere ændre "
+    "sine svar for {year}. Det kan ikke fortrydes.",
+    "admin.close.confirm": "Ja, luk runden {year}",
+    "admin.close.cancel": "Fortryd",
 }
 
 EN: dict[str, str] = {
@@ -478,11 +519,58 @@ EN: dict[str, str] = {
     "history.new": "After",
     "history.empty": "The answer has not been changed yet.",
     "kl.title": "KL and administration",
-    "kl.text": "The pages with figures for all municipalities together come in a later version.",
+    "kl.text": "Figures for all municipalities together: all of Denmark, the regions and the "
+    "municipality sizes.",
     "kl.no_municipality_data": "As a KL user or administrator you do not see a single "
     "municipality's answers or results.",
     "time.at": "{date} at {time}",
+    "nav.admin": "Rounds and questionnaires",
+    "admin.title": "Rounds and questionnaires",
+    "admin.intro": "Import the year's questionnaire here, and create, open and "
+    "close its round. Municipalities can answer while the round "
+    "is open. A closed round cannot be changed.",
+    "admin.rounds": "Rounds",
+    "admin.rounds.empty": "There are no rounds yet. Import a questionnaire and create "
+    "the round for its year.",
+    "admin.col.year": "Year",
+    "admin.col.state": "State",
+    "admin.col.version": "Version",
+    "admin.col.action": "Action",
+    "admin.round.open": "Open the round",
+    "admin.round.close": "Close the round …",
+    "admin.round.read_only": "Read-only",
+    "admin.round.create_label": "Create the round for year",
+    "admin.round.create": "Create round",
+    "admin.round.year_missing": "Choose the year to create the round for.",
+    "admin.round.created": "The {year} round was created as a draft.",
+    "admin.round.opened": "The {year} round is open: municipalities can answer now.",
+    "admin.round.closed": "The {year} round is closed and can no longer change.",
+    "admin.round.unknown": "There is no round for {year}.",
+    "admin.questionnaires": "Questionnaires",
+    "admin.questionnaire.counts": "{areas} focus areas, {questions} questions, {unit_questions}"
+    " of them per unit",
+    "admin.import.label": "Import a questionnaire (YAML file)",
+    "admin.import.hint": "One file per year. An existing questionnaire of the year is "
+    "replaced as long as its round has not opened.",
+    "admin.import.submit": "Import",
+    "admin.import.missing": "Choose a questionnaire file.",
+    "admin.import.too_big": "The file is too large (512 KB at most).",
+    "admin.import.not_utf8": "The file must be saved as UTF-8.",
+    "admin.import.refused": "The questionnaire was not imported: {problem}",
+    "admin.import.done": "The questionnaire for {year} (version {version}) was imported.",
+    "admin.close.title": "Close the {year} round",
+    "admin.close.warning": "Once the {year} round is closed, no municipality can change "
+    "its {year} answers. This cannot be undone.",
+    "admin.close.confirm": "Yes, close the {year} round",
+    "admin.close.cancel": "Cancel",
 }
+
+DA.update(delegation_texts.DA)
+EN.update(delegation_texts.EN)
+DA.update(benchmark_texts.DA)
+EN.update(benchmark_texts.EN)
+DA.update(report_texts.DA)
+EN.update(report_texts.EN)
 
 CATALOGS = {"da": DA, "en": EN}
 

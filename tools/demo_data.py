@@ -1,6 +1,10 @@
 """Demo data for a local run: both questionnaires, a closed 2025 and an open 2026 round, two
 demo municipalities with units and answers, and demo logins for them and for KL.
 
+Before 2025, ``tools.demo_history`` loads the 2021-2024 questionnaires and rounds and gives
+every municipality units and answers for 2021-2025, so that history and benchmarks have five
+years to show.
+
 Answers are generated deterministically (seeded per municipality), so every local run shows the
 same picture. Loading is idempotent: running it twice changes nothing.
 """
@@ -14,6 +18,13 @@ from services.common.config import DATA_DIR
 
 DEMO_PASSWORD = "demo-sikkerhed-2026"  # noqa: S105 - printed for the local run on purpose
 DEMO_ACTOR = {"user_id": None, "name": "Demodata", "role": "system"}
+DEMO_COORDINATOR = {
+    "user_id": None,
+    "name": "Mette Kjær",
+    "role": "coordinator",
+    "email": "koordinator@aarhus.dk",
+    "unit_id": None,
+}
 
 DEMO_MUNICIPALITIES = {
     751: {
@@ -100,8 +111,11 @@ def generated_answers(
 
 def load(rpc, ensure_user) -> list[tuple[str, str, str]]:  # noqa: ANN001
     """Load everything through the services' RPC; returns the demo logins to print."""
+    from tools import demo_history
+
     for year in (2025, 2026):
         rpc.survey.import_questionnaire((DATA_DIR / "questionnaires" / f"{year}.yaml").read_text())
+    history = demo_history.load_history(rpc)
     rounds = {r["year"]: r["state"] for r in rpc.survey.list_rounds()}
     if 2025 not in rounds:
         rpc.survey.create_round(2025)
@@ -114,6 +128,8 @@ def load(rpc, ensure_user) -> list[tuple[str, str, str]]:  # noqa: ANN001
         unit_names[municipality_id] = _ensure_units(rpc, municipality_id, spec["units"])
     if rounds[2025] == "open":
         questionnaire = rpc.survey.get_questionnaire(2025)
+        if history is not None:
+            demo_history.save_year(rpc, history, questionnaire, skip=DEMO_MUNICIPALITIES)
         for municipality_id, spec in DEMO_MUNICIPALITIES.items():
             unit_ids = sorted(unit_names[municipality_id].values())
             answers = generated_answers(
@@ -143,7 +159,31 @@ def load(rpc, ensure_user) -> list[tuple[str, str, str]]:  # noqa: ANN001
             unit_id=unit_id,
         )
         logins.append((str(municipality_id or "KL"), email, role))
+    _demo_delegation(rpc, unit_names.get(751, {}).get("IT-drift"))
     return logins
+
+
+def _demo_delegation(rpc, unit_id: int | None) -> None:  # noqa: ANN001
+    """One open delegation in Aarhus, so the local inbox shows an invitation from the start.
+    The address is in the reserved .example domain: no real mailbox is ever written to."""
+    if unit_id is None or rpc.delegation.list_delegations(751, 2026, DEMO_COORDINATOR):
+        return
+    from datetime import date, timedelta
+
+    rpc.delegation.create_delegation(
+        751,
+        2026,
+        {
+            "unit_id": unit_id,
+            "kind": "area",
+            "area_key": "ownership",
+            "delegate_name": "Ole Hansen",
+            "delegate_email": "ole.hansen@it-drift.example",
+            "message": "Du kender systemejerne i IT-drift bedst. Tak for hjælpen!",
+            "due_date": (date.today() + timedelta(days=14)).isoformat(),
+        },
+        DEMO_COORDINATOR,
+    )
 
 
 def _save(rpc, municipality_id: int, year: int, answers: list[dict]) -> None:  # noqa: ANN001

@@ -34,15 +34,27 @@ def main(argv: list[str] | None = None) -> int:
     env.setdefault("GATEWAY_SECRET_KEY", os.environ.get("GATEWAY_SECRET_KEY", os.urandom(24).hex()))
     print("Starter platformen (survey, scoring, delegation, benchmark, reporting, gateway) ...")
     try:
+        catcher, inbox = start_mail(env, args.port)
+    except RuntimeError as exc:
+        print(f"\nKan ikke starte den lokale mailserver: {exc}", file=sys.stderr)
+        return 2
+    try:
         platform = start_platform(env, config.VAR_DIR / "logs")
-    except BrokerUnreachable as exc:
+    except BaseException as exc:
+        if catcher is not None:
+            catcher.terminate()
+        if not isinstance(exc, BrokerUnreachable):
+            raise
         print(f"\nKan ikke starte: {exc}", file=sys.stderr)
         return 2
+    if catcher is not None:
+        platform.processes["mail"] = catcher
     try:
         logins = [] if args.no_demo else load_demo()
         url = f"http://{env['GATEWAY_HOST']}:{args.port}/"
         print(f"\nPlatformen kører: {url}")
         print(f"Logfiler: {config.VAR_DIR / 'logs'}   Metrics: {url}metrics")
+        print(inbox)
         if logins:
             from tools.demo_data import DEMO_PASSWORD
 
@@ -59,6 +71,27 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     finally:
         platform.stop()
+
+
+def start_mail(env: dict[str, str], port: str) -> tuple[object | None, str]:
+    """Point the delegation service's SMTP at a local catcher with a web inbox, unless
+    SMTP_HOST names a mail server already; returns the process and a line to print."""
+    env.setdefault(
+        "PUBLIC_BASE_URL",
+        os.environ.get("PUBLIC_BASE_URL", f"http://{env['GATEWAY_HOST']}:{port}"),
+    )
+    if os.environ.get("SMTP_HOST"):
+        return None, f"E-mail sendes via {os.environ['SMTP_HOST']} (SMTP_HOST)."
+    from tools import mail_catcher
+
+    smtp_port = int(os.environ.get("MAIL_CATCHER_SMTP_PORT", "1025"))
+    http_port = int(os.environ.get("MAIL_CATCHER_HTTP_PORT", "8025"))
+    process = mail_catcher.start_process(
+        config.VAR_DIR / "mail", smtp_port, http_port, config.VAR_DIR / "logs" / "mail.log"
+    )
+    env.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp_port), SMTP_SECURITY="none")
+    inbox = f"http://127.0.0.1:{http_port}/"
+    return process, f"E-mail-indbakke (lokal test-SMTP, alle e-mails lander her): {inbox}"
 
 
 def load_demo() -> list[tuple[str, str, str]]:

@@ -53,7 +53,8 @@ def guard() -> Any:
         return None
     if g.user is None:
         return problem(401, "Log in first; the API uses the same session cookie as the pages.")
-    if request.method in BODY_METHODS and request.mimetype != "application/json":
+    has_body = bool(request.content_length) or request.headers.get("Transfer-Encoding")
+    if request.method in BODY_METHODS and has_body and request.mimetype != "application/json":
         return problem(415, "Send the body as JSON with Content-Type: application/json.")
     if request.method in UNSAFE_METHODS and not token_matches(request.headers.get("X-CSRF-Token")):
         return problem(
@@ -90,4 +91,14 @@ def load_query(schema: Schema) -> Any:
     return load(schema, request.args.to_dict())
 
 
-from gateway.api import answers, me, openapi, rounds, units  # noqa: E402, F401
+from gateway.api import (  # noqa: E402, F401
+    admin,
+    answers,
+    benchmark,  # noqa: E402, F401
+    delegations,
+    me,
+    openapi,
+    reports,
+    rounds,
+    units,
+)

@@ -1,1 +1,1 @@
-"""Anonymised aggregates and peer groups (filled in by issue 4)."""
+"""Anonymised benchmarks per round: fixed peer groups, disclosure control, KL's development."""

@@ -74,6 +74,60 @@ class ScoresUpdated(Envelope):
     overall = fields.Float(allow_none=True, required=True)
     completeness = fields.Float(allow_none=True, required=True)
     areas = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True), required=True)
+    # Added for benchmarks (issue 4): the snapshot's revision orders events per municipality and
+    # year; ``questions`` holds the municipality's score per question key.
+    revision = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    questions = fields.Dict(
+        keys=fields.String(), values=fields.Float(allow_none=True), load_default=dict
+    )
+
+
+class DelegationChanged(Envelope):
+    """A delegation moved (delegation service); ``revision`` orders the moves of one delegation.
+    No names or e-mail addresses: who the delegate is stays in the delegation service."""
+
+    delegation_id = fields.Integer(required=True)
+    year = fields.Integer(required=True)
+    unit_id = fields.Integer(allow_none=True, required=True)
+    question_keys = fields.List(fields.String(), required=True)
+    state = fields.String(
+        required=True,
+        validate=validate.OneOf(
+            ["assigned", "in_progress", "submitted", "sent_back", "approved", "revoked"]
+        ),
+    )
+    revision = fields.Integer(required=True, validate=validate.Range(min=1))
+    actor_role = fields.String(required=True)
+
+
+class ReportReady(Envelope):
+    """A report file was built and stored (reporting service); ``municipality_id`` is null for
+    KL's national report. The checksum lets a consumer verify what it fetches."""
+
+    job_id = fields.Integer(required=True)
+    kind = fields.String(
+        required=True, validate=validate.OneOf(["municipality", "unit", "national"])
+    )
+    year = fields.Integer(required=True)
+    unit_id = fields.Integer(allow_none=True, load_default=None)
+    format = fields.String(required=True)
+    language = fields.String(required=True)
+    sha256 = fields.String(required=True)
+    size = fields.Integer(required=True)
+    run_id = fields.Integer(allow_none=True, load_default=None)
+
+
+class AnnualRunProgressed(Envelope):
+    """KL's annual run moved: ``done`` and ``failed`` of ``total`` reports; national event."""
+
+    run_id = fields.Integer(required=True)
+    year = fields.Integer(required=True)
+    state = fields.String(
+        required=True, validate=validate.OneOf(["planned", "running", "completed"])
+    )
+    total = fields.Integer(required=True)
+    done = fields.Integer(required=True)
+    failed = fields.Integer(required=True)
 
 
 SCHEMAS: dict[str, type[Schema]] = {
@@ -82,6 +136,13 @@ SCHEMAS: dict[str, type[Schema]] = {
     "round_state_changed": RoundStateChanged,
     "units_changed": UnitsChanged,
     "scores_updated": ScoresUpdated,
+    "delegation_created": DelegationChanged,
+    "delegation_submitted": DelegationChanged,
+    "delegation_approved": DelegationChanged,
+    "delegation_sent_back": DelegationChanged,
+    "delegation_revoked": DelegationChanged,
+    "report_ready": ReportReady,
+    "annual_run_progressed": AnnualRunProgressed,
 }
 
 

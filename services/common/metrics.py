@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 
 from nameko.extensions import DependencyProvider
-from prometheus_client import Counter, Histogram, start_http_server
+from prometheus_client import Counter, Gauge, Histogram, start_http_server
 
 ENTRYPOINT_LATENCY = Histogram(
     "platform_entrypoint_latency_seconds",
@@ -32,6 +32,34 @@ OUTBOX_PENDING = Counter(
     "Attempts to publish an outbox event that failed and will be retried.",
     ["service"],
 )
+
+MAIL_KINDS = ("invitation", "reminder", "sent_back", "submitted", "digest")
+MAILS_SENT = Counter("platform_mails_sent_total", "E-mails accepted by SMTP.", ["kind"])
+MAIL_FAILURES = Counter(
+    "platform_mail_failures_total",
+    "Attempts to send an e-mail that failed for now and will be retried with backoff.",
+    ["kind"],
+)
+MAILS_PERMANENTLY_FAILED = Counter(
+    "platform_mails_permanently_failed_total",
+    "E-mails that can never be delivered (e.g. a refused address); shown to the coordinator.",
+    ["kind"],
+)
+for _kind in MAIL_KINDS:
+    MAILS_SENT.labels(kind=_kind)
+    MAIL_FAILURES.labels(kind=_kind)
+    MAILS_PERMANENTLY_FAILED.labels(kind=_kind)
+MAILS_PENDING = Gauge("platform_mails_pending", "E-mails in the outbox waiting to be sent.")
+DELEGATIONS_OPEN = Gauge(
+    "platform_delegations_open", "Delegations not yet approved or revoked (all municipalities)."
+)
+DELEGATE_LINKS_REFUSED = Counter(
+    "platform_delegate_links_refused_total",
+    "Delegate links refused: unknown (guessed or tampered), expired, revoked, rate_limited.",
+    ["reason"],
+)
+for _reason in ("unknown", "expired", "revoked", "rate_limited"):
+    DELEGATE_LINKS_REFUSED.labels(reason=_reason)
 
 _started_ports: set[int] = set()
 

@@ -1,1 +1,1 @@
-"""Delegations of questions to colleagues by e-mailed link (filled in by issue 3)."""
+"""Delegations of questions to colleagues by e-mailed link: review, reminders, mail outbox."""

@@ -1,18 +1,1085 @@
-"""The delegation service: running and monitored from day one so that deployment and monitoring
-cover it before its features land."""
+"""The delegation service: questions handed to people by e-mailed links, reviewed, reminded.
+
+Thin on purpose: the rules live in ``states`` (the state machine), ``scope`` (which questions,
+who may delegate), ``tokens`` (links), ``scheduling`` (reminders, backoff, digest) and ``mail``
+(rendering); this class validates, calls them, commits, and publishes events and e-mails through
+outboxes in its own database. A delegate's answers go to survey over RPC only after the scope
+check here, with the delegate as the actor.
+"""
 
 from __future__ import annotations
 
-from nameko.rpc import rpc
+import logging
+from datetime import date, datetime, timedelta
+from email.message import EmailMessage
+from pathlib import Path
 
-from services.common.metrics import Metrics
+from nameko.events import EventDispatcher
+from nameko.rpc import RpcProxy, rpc
+from nameko.timer import timer
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from services.common import config, outbox
+from services.common.db import Database
+from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.common.metrics import (
+    DELEGATE_LINKS_REFUSED,
+    DELEGATIONS_OPEN,
+    MAIL_FAILURES,
+    MAILS_PENDING,
+    MAILS_PERMANENTLY_FAILED,
+    MAILS_SENT,
+    Metrics,
+)
+from services.common.outbox import utcnow
+from services.common.validation import load
+from services.delegation import mail, mailer, scheduling, scope, states, tokens
+from services.delegation.errors import TooManyAttempts
+from services.delegation.models import (
+    DelegatedQuestion,
+    Delegation,
+    DelegationToken,
+    DigestSubscription,
+    LinkFailure,
+    MailMessage,
+    Outbox,
+    Transition,
+)
+from services.delegation.schemas import (
+    CommentSchema,
+    CreateSchema,
+    ManagerSchema,
+    RedelegateSchema,
+)
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+MAIL_SEND_SECONDS = float(config.env("MAIL_SEND_SECONDS", "2"))
+REMINDER_SECONDS = float(config.env("DELEGATION_REMINDER_SECONDS", "300"))
+CLAIM_LEASE = timedelta(minutes=5)
+MAIL_BATCH = 50
+log = logging.getLogger(__name__)
+
+
+def _iso(moment: datetime | date | None) -> str | None:
+    if moment is None:
+        return None
+    if isinstance(moment, datetime):
+        return moment.isoformat() + "Z"
+    return moment.isoformat()
+
+
+def grace_days() -> int:
+    return int(config.env("DELEGATION_GRACE_DAYS", "14"))
+
+
+def public_base_url() -> str:
+    return config.env("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+
+
+def reminder_schedule() -> scheduling.ReminderSchedule:
+    return scheduling.ReminderSchedule.parse(
+        config.env("DELEGATION_REMIND_BEFORE_DAYS", "3,1"),
+        config.env("DELEGATION_REMIND_OVERDUE_DAYS", "1,3,7"),
+        str(grace_days()),
+    )
+
+
+def scope_names(delegation: Delegation) -> tuple[str, str]:
+    if delegation.unit_id is None:
+        return "kommunen samlet", "the municipality as a whole"
+    name = delegation.unit_name or f"enhed {delegation.unit_id}"
+    return name, delegation.unit_name or f"unit {delegation.unit_id}"
+
+
+def delegate_actor(delegation: Delegation) -> dict:
+    """How survey's answer history names a delegate: the person, with their address."""
+    label = f"{delegation.delegate_name} ({delegation.delegate_email})"
+    return {"user_id": None, "name": label[:120], "role": "delegate"}
 
 
 class DelegationService:
     name = "delegation"
 
+    db: Session = Database("delegation", MIGRATIONS)
+    survey = RpcProxy("survey")
+    dispatch = EventDispatcher()
     metrics = Metrics()
 
     @rpc
     def health(self) -> dict:
+        self.db.execute(select(1))
         return {"service": self.name, "status": "ok"}
+
+    # -- lookups ----------------------------------------------------------------------------
+
+    def _delegation(
+        self, municipality_id: int, delegation_id: int, lock: bool = False
+    ) -> Delegation:
+        """Locked for a change, so that two reviewers (or a reviewer and the delegate) cannot
+        both move the same delegation from the same state."""
+        found = self.db.get(Delegation, delegation_id, with_for_update=lock)
+        if found is None or found.municipality_id != municipality_id:
+            raise NotFound(f"no delegation {delegation_id}", field="delegation_id")
+        return found
+
+    def _allowed_units(self, municipality_id: int, actor: dict) -> set[int] | None:
+        """None for a coordinator (everything); a unit lead's own units otherwise."""
+        if actor["role"] == "coordinator":
+            return None
+        return scope.manageable_unit_ids(actor, self.survey.list_units(municipality_id))
+
+    def _managed(
+        self, municipality_id: int, delegation_id: int, actor: dict, lock: bool = False
+    ) -> Delegation:
+        """A delegation the actor manages; outside a unit lead's units it does not exist."""
+        delegation = self._delegation(municipality_id, delegation_id, lock)
+        allowed = self._allowed_units(municipality_id, actor)
+        if allowed is not None and delegation.unit_id not in allowed:
+            raise NotFound(f"no delegation {delegation_id}", field="delegation_id")
+        return delegation
+
+    def _mails(self, delegation_ids: list[int]) -> dict[int, list[MailMessage]]:
+        found: dict[int, list[MailMessage]] = {i: [] for i in delegation_ids}
+        if delegation_ids:
+            rows = self.db.scalars(
+                select(MailMessage)
+                .where(MailMessage.delegation_id.in_(delegation_ids))
+                .order_by(MailMessage.id)
+            )
+            for row in rows:
+                found[row.delegation_id].append(row)
+        return found
+
+    def _summary(self, d: Delegation, mails: list[MailMessage], today: date) -> dict:
+        to_delegate = [m for m in mails if m.to_addr == d.delegate_email and m.kind != "submitted"]
+        failed = [m for m in to_delegate if m.state == "failed"]
+        return {
+            "id": d.id,
+            "year": d.year,
+            "unit_id": d.unit_id,
+            "unit_name": d.unit_name,
+            "kind": d.kind,
+            "area_key": d.area_key,
+            "question_keys": list(d.question_keys),
+            "delegate_name": d.delegate_name,
+            "delegate_email": d.delegate_email,
+            "message": d.message,
+            "due_date": _iso(d.due_date),
+            "expires_at": _iso(tokens.expires_at(d.due_date, grace_days())),
+            "link_valid_through": _iso(d.due_date + timedelta(days=grace_days())),
+            "state": d.state,
+            "active": states.is_active(d.state),
+            "overdue": states.is_overdue(d.state, d.due_date, today),
+            "review_comment": d.review_comment,
+            "delegator_name": d.delegator_name,
+            "replaces_id": d.replaces_id,
+            "revision": d.revision,
+            "created_at": _iso(d.created_at),
+            "updated_at": _iso(d.updated_at),
+            "mail_failed": bool(failed),
+            "mail_error": failed[-1].last_error if failed else None,
+            "mail_pending": sum(m.state == "pending" for m in to_delegate),
+        }
+
+    # -- changes ----------------------------------------------------------------------------
+
+    def _record(
+        self,
+        d: Delegation,
+        action: str,
+        from_state: str | None,
+        actor: dict,
+        comment: str | None = None,
+    ) -> None:
+        now = utcnow()
+        d.updated_at = now
+        self.db.add(
+            Transition(
+                delegation_id=d.id,
+                action=action,
+                from_state=from_state,
+                to_state=d.state,
+                actor_id=actor.get("user_id"),
+                actor_name=actor["name"][:120],
+                actor_role=actor["role"],
+                comment=comment,
+                at=now,
+            )
+        )
+
+    def _move(self, d: Delegation, action: str, actor: dict, comment: str | None = None) -> list:
+        """Apply a transition of the state machine; returns the outbox rows to publish."""
+        try:
+            target = states.next_state(d.state, action, actor["role"])
+        except states.TransitionRefused as exc:
+            raise Conflict(str(exc), field="state") from exc
+        before = d.state
+        d.state = target
+        d.revision += 1
+        self._record(d, action, before, actor, comment)
+        if not states.is_active(target):
+            self.db.execute(
+                update(DelegatedQuestion)
+                .where(DelegatedQuestion.delegation_id == d.id)
+                .values(claim=None)
+            )
+        event = states.EVENT_OF_STATE.get(target) if target != before else None
+        return [self._event(d, event, actor["role"])] if event else []
+
+    def _event(self, d: Delegation, event_type: str, actor_role: str) -> object:
+        payload = {
+            "delegation_id": d.id,
+            "year": d.year,
+            "unit_id": d.unit_id,
+            "question_keys": list(d.question_keys),
+            "state": d.state,
+            "revision": d.revision,
+            "actor_role": actor_role,
+        }
+        return outbox.add_event(self.db, Outbox, event_type, payload, d.municipality_id)
+
+    def _commit_and_publish(self, rows: list) -> None:
+        """Commit, then publish this worker's events; the relay timer catches any failure."""
+        self.db.commit()
+        if rows:
+            outbox.publish(self.db, Outbox, self.dispatch, self.name, ids=[r.id for r in rows])
+
+    @timer(interval=2)
+    def relay_outbox(self) -> None:
+        outbox.publish(self.db, Outbox, self.dispatch, self.name, older_than=timedelta(seconds=2))
+
+    # -- e-mail -----------------------------------------------------------------------------
+
+    def _queue_mail(
+        self,
+        d: Delegation,
+        kind: str,
+        key: str,
+        context: dict,
+        to_delegate: bool = True,
+    ) -> MailMessage | None:
+        """Render a message into the mail outbox; a delegate's mail gets a fresh link token."""
+        if self.db.scalar(select(MailMessage.id).where(MailMessage.idempotency_key == key)):
+            return None
+        da_name, en_name = scope_names(d)
+        secret = None
+        if to_delegate:
+            secret = tokens.new_token()
+            self.db.add(DelegationToken(delegation_id=d.id, token_hash=tokens.token_hash(secret)))
+        full = {
+            "municipality_name": d.municipality_name,
+            "delegate_name": d.delegate_name,
+            "delegator_name": d.delegator_name,
+            "scope_name_da": da_name,
+            "scope_name_en": en_name,
+            "year": d.year,
+            "due_date": d.due_date,
+            "expires_on": d.due_date + timedelta(days=grace_days()),
+            "message": d.message,
+            "question_count": len(d.question_keys),
+            "link": mail.LINK_PLACEHOLDER,
+            **context,
+        }
+        rendered = mail.render(kind, full)
+        settings = mailer.SmtpSettings.from_env()
+        row = MailMessage(
+            idempotency_key=key,
+            municipality_id=d.municipality_id,
+            delegation_id=d.id,
+            kind=kind,
+            to_name=d.delegate_name if to_delegate else d.delegator_name,
+            to_addr=d.delegate_email if to_delegate else d.delegator_email,
+            subject=rendered.subject[:300],
+            text_body=rendered.text,
+            html_body=rendered.html,
+            message_id=mail.message_id(key, settings.sender_domain),
+            secret=secret,
+            link_base=f"{public_base_url()}/delegering/" if to_delegate else None,
+        )
+        self.db.add(row)
+        return row
+
+    @timer(interval=MAIL_SEND_SECONDS)
+    def send_mail(self) -> int:
+        """Hand due messages to SMTP, each exactly once as far as this database can tell."""
+        now = utcnow()
+        candidates = self.db.scalars(
+            select(MailMessage.id)
+            .where(
+                MailMessage.state == "pending",
+                MailMessage.next_attempt_at <= now,
+                or_(MailMessage.claimed_until.is_(None), MailMessage.claimed_until < now),
+            )
+            .order_by(MailMessage.id)
+            .limit(MAIL_BATCH)
+        ).all()
+        self._update_gauges()
+        claimed = []
+        for mail_id in candidates:
+            result = self.db.execute(
+                update(MailMessage)
+                .where(
+                    MailMessage.id == mail_id,
+                    MailMessage.state == "pending",
+                    or_(MailMessage.claimed_until.is_(None), MailMessage.claimed_until < now),
+                )
+                .values(claimed_until=now + CLAIM_LEASE)
+            )
+            if result.rowcount == 1:
+                claimed.append(mail_id)
+        self.db.commit()
+        if not claimed:
+            return 0
+        settings = mailer.SmtpSettings.from_env()
+        sent = 0
+        try:
+            with mailer.connect(settings) as client:
+                for index, mail_id in enumerate(claimed):
+                    row = self.db.get(MailMessage, mail_id)
+                    try:
+                        mailer.send(client, self._mime(row, settings), settings.sender)
+                    except mailer.SendFailed as exc:
+                        self._failed(row, exc)
+                        if not exc.permanent:
+                            self._release(claimed[index + 1 :])
+                            break
+                        continue
+                    row.state, row.sent_at = "sent", utcnow()
+                    row.secret, row.claimed_until, row.last_error = None, None, None
+                    self.db.commit()
+                    MAILS_SENT.labels(kind=row.kind).inc()
+                    sent += 1
+        except mailer.SendFailed as exc:
+            for mail_id in claimed:
+                row = self.db.get(MailMessage, mail_id)
+                if row.state == "pending" and row.sent_at is None:
+                    self._failed(row, exc)
+        return sent
+
+    def _mime(self, row: MailMessage, settings: mailer.SmtpSettings) -> EmailMessage:
+        link = f"{row.link_base}{row.secret}" if row.secret and row.link_base else None
+        return mail.build_message(
+            subject=row.subject,
+            text=row.text_body,
+            html=row.html_body,
+            to_name=row.to_name,
+            to_addr=row.to_addr,
+            from_addr=settings.sender,
+            msg_id=row.message_id,
+            created_at=row.created_at,
+            link=link,
+        )
+
+    def _failed(self, row: MailMessage, exc: mailer.SendFailed) -> None:
+        """Permanent: shown to the coordinator. Temporary: back off, or give up after days."""
+        row.attempts += 1
+        row.claimed_until = None
+        row.last_error = exc.reason[:300]
+        give_up = timedelta(hours=float(config.env("MAIL_GIVE_UP_HOURS", "72")))
+        if exc.permanent or utcnow() - row.created_at > give_up:
+            row.state, row.secret = "failed", None
+            MAILS_PERMANENTLY_FAILED.labels(kind=row.kind).inc()
+            log.warning("mail #%s (%s) failed permanently: %s", row.id, row.kind, exc.reason)
+        else:
+            row.next_attempt_at = utcnow() + scheduling.retry_delay(
+                row.attempts,
+                float(config.env("MAIL_RETRY_BASE_SECONDS", "30")),
+                float(config.env("MAIL_RETRY_MAX_SECONDS", "3600")),
+            )
+            MAIL_FAILURES.labels(kind=row.kind).inc()
+            log.info("mail #%s (%s) not sent yet: %s", row.id, row.kind, exc.reason)
+        self.db.commit()
+
+    def _release(self, mail_ids: list[int]) -> None:
+        if mail_ids:
+            self.db.execute(
+                update(MailMessage).where(MailMessage.id.in_(mail_ids)).values(claimed_until=None)
+            )
+            self.db.commit()
+
+    def _update_gauges(self) -> None:
+        MAILS_PENDING.set(
+            self.db.scalar(
+                select(func.count()).select_from(MailMessage).where(MailMessage.state == "pending")
+            )
+            or 0
+        )
+        DELEGATIONS_OPEN.set(
+            self.db.scalar(
+                select(func.count())
+                .select_from(Delegation)
+                .where(Delegation.state.in_(sorted(states.ACTIVE)))
+            )
+            or 0
+        )
+
+    # -- coordinator: create and manage -----------------------------------------------------
+
+    @rpc
+    def create_delegation(self, municipality_id: int, year: int, data: dict, actor: dict) -> dict:
+        actor = load(ManagerSchema(), actor)
+        fields = load(CreateSchema(), data)
+        self._check_due_date(fields["due_date"])
+        round_ = self.survey.get_round(year)
+        if round_.get("state") != "open":
+            raise Conflict(f"the {year} round is not open", field="year")
+        units = self.survey.list_units(municipality_id)
+        unit = None
+        if fields["unit_id"] is not None:
+            unit = next((u for u in units if u["id"] == fields["unit_id"]), None)
+            if unit is None:
+                raise NotFound(f"no unit {fields['unit_id']}", field="unit_id")
+        questionnaire = self.survey.get_questionnaire(year)
+        try:
+            scope.check_may_manage(actor, fields["unit_id"], units)
+            keys = scope.resolve_questions(
+                questionnaire,
+                fields["unit_id"],
+                fields["kind"],
+                fields["question_keys"],
+                fields["area_key"],
+            )
+        except scope.ScopeForbidden as exc:
+            raise Forbidden(str(exc), field="unit_id") from exc
+        except scope.ScopeInvalid as exc:
+            raise ValidationFailed(exc.problem, field=exc.field) from exc
+        municipality = self.survey.get_municipality(municipality_id)
+        known = scope.questions_by_key(questionnaire)
+        try:
+            d = self._new_delegation(
+                municipality_id,
+                year,
+                fields,
+                keys,
+                actor,
+                unit_name=unit["name"] if unit else None,
+                municipality_name=municipality["name"],
+            )
+            rows = [self._event(d, "delegation_created", actor["role"])]
+            self._queue_mail(
+                d,
+                "invitation",
+                f"invitation:{d.id}",
+                {"questions": [{"text": known[k]["text"]} for k in keys]},
+            )
+            self._commit_and_publish(rows)
+        except IntegrityError as exc:
+            self.db.rollback()
+            raise Conflict(
+                "one of the questions was delegated by someone else just now", field="question_keys"
+            ) from exc
+        return self._summary(d, self._mails([d.id])[d.id], tokens.local_today())
+
+    def _check_due_date(self, due: date) -> None:
+        today = tokens.local_today()
+        if due < today:
+            raise ValidationFailed("the due date has passed", field="due_date")
+        if due > today + timedelta(days=366):
+            raise ValidationFailed("the due date is more than a year away", field="due_date")
+
+    def _new_delegation(
+        self,
+        municipality_id: int,
+        year: int,
+        fields: dict,
+        keys: list[str],
+        actor: dict,
+        unit_name: str | None,
+        municipality_name: str,
+        replaces_id: int | None = None,
+    ) -> Delegation:
+        """Insert the delegation and claim its questions; a clash names the question."""
+        unit_key = fields["unit_id"] or 0
+        claims = {k: f"{municipality_id}:{year}:{unit_key}:{k}" for k in keys}
+        taken = self.db.execute(
+            select(DelegatedQuestion.question_key, Delegation.delegate_name)
+            .join(Delegation, Delegation.id == DelegatedQuestion.delegation_id)
+            .where(DelegatedQuestion.claim.in_(list(claims.values())))
+        ).first()
+        if taken is not None:
+            index = keys.index(taken[0]) if taken[0] in keys else 0
+            raise Conflict(
+                f"{taken[0]} is already delegated to {taken[1]}; revoke or re-delegate that first",
+                field=f"question_keys[{index}]",
+            )
+        now = utcnow()
+        d = Delegation(
+            municipality_id=municipality_id,
+            year=year,
+            unit_id=fields["unit_id"],
+            unit_name=unit_name,
+            municipality_name=municipality_name,
+            kind=fields["kind"],
+            area_key=fields.get("area_key") if fields["kind"] == "area" else None,
+            question_keys=keys,
+            delegate_name=fields["delegate_name"].strip(),
+            delegate_email=fields["delegate_email"].strip(),
+            message=(fields.get("message") or "").strip() or None,
+            due_date=fields["due_date"],
+            state="assigned",
+            revision=1,
+            delegator_id=actor.get("user_id"),
+            delegator_name=actor["name"],
+            delegator_email=actor.get("email"),
+            delegator_role=actor["role"],
+            replaces_id=replaces_id,
+            last_mailed_on=tokens.local_today(),
+            created_at=now,
+            updated_at=now,
+        )
+        self.db.add(d)
+        self.db.flush()
+        for key, claim in claims.items():
+            self.db.add(DelegatedQuestion(delegation_id=d.id, question_key=key, claim=claim))
+        self._record(d, "create", None, actor, d.message)
+        self.db.flush()
+        return d
+
+    @rpc
+    def list_delegations(
+        self,
+        municipality_id: int,
+        year: int,
+        actor: dict,
+        unit_id: int | None = None,
+        state: str | None = None,
+    ) -> list[dict]:
+        actor = load(ManagerSchema(), actor)
+        query = (
+            select(Delegation)
+            .where(Delegation.municipality_id == municipality_id, Delegation.year == year)
+            .order_by(Delegation.id.desc())
+        )
+        if state:
+            query = query.where(Delegation.state == state)
+        rows = list(self.db.scalars(query))
+        allowed = self._allowed_units(municipality_id, actor)
+        if allowed is not None:
+            rows = [d for d in rows if d.unit_id in allowed]
+        if unit_id is not None:
+            rows = [d for d in rows if d.unit_id == unit_id]
+        mails = self._mails([d.id for d in rows])
+        today = tokens.local_today()
+        return [self._summary(d, mails[d.id], today) for d in rows]
+
+    @rpc
+    def get_delegation(self, municipality_id: int, delegation_id: int, actor: dict) -> dict:
+        actor = load(ManagerSchema(), actor)
+        d = self._managed(municipality_id, delegation_id, actor)
+        mails = self._mails([d.id])[d.id]
+        detail = self._summary(d, mails, tokens.local_today())
+        transitions = self.db.scalars(
+            select(Transition).where(Transition.delegation_id == d.id).order_by(Transition.id)
+        )
+        detail["transitions"] = [
+            {
+                "action": t.action,
+                "from_state": t.from_state,
+                "to_state": t.to_state,
+                "actor_name": t.actor_name,
+                "actor_role": t.actor_role,
+                "comment": t.comment,
+                "at": _iso(t.at),
+            }
+            for t in transitions
+        ]
+        detail["mails"] = [
+            {
+                "kind": m.kind,
+                "to_name": m.to_name,
+                "to_addr": m.to_addr,
+                "state": m.state,
+                "attempts": m.attempts,
+                "last_error": m.last_error,
+                "created_at": _iso(m.created_at),
+                "sent_at": _iso(m.sent_at),
+            }
+            for m in mails
+        ]
+        return detail
+
+    @rpc
+    def overview(self, municipality_id: int, year: int, actor: dict) -> dict:
+        """Per target (municipality or unit) and area: delegated questions, to whom, state."""
+        delegations = self.list_delegations(municipality_id, year, actor)
+        active = [d for d in delegations if d["active"]]
+        counts = {s: sum(d["state"] == s for d in delegations) for s in states.STATES}
+        by_target: dict[str, dict] = {}
+        for d in active:
+            target = by_target.setdefault(
+                str(d["unit_id"] or 0),
+                {"unit_id": d["unit_id"], "unit_name": d["unit_name"], "areas": {}},
+            )
+            for key in d["question_keys"]:
+                area = target["areas"].setdefault(key.split(".", 1)[0], [])
+                area.append(
+                    {
+                        "question_key": key,
+                        "delegation_id": d["id"],
+                        "delegate_name": d["delegate_name"],
+                        "state": d["state"],
+                        "overdue": d["overdue"],
+                        "due_date": d["due_date"],
+                        "mail_failed": d["mail_failed"],
+                    }
+                )
+        return {
+            "year": year,
+            "counts": counts,
+            "open": len(active),
+            "overdue": sum(d["overdue"] for d in active),
+            "awaiting_review": counts["submitted"],
+            "mail_failed": sum(d["mail_failed"] for d in active),
+            "targets": list(by_target.values()),
+        }
+
+    @rpc
+    def revoke_delegation(
+        self, municipality_id: int, delegation_id: int, actor: dict, comment: str | None = None
+    ) -> dict:
+        actor = load(ManagerSchema(), actor)
+        d = self._managed(municipality_id, delegation_id, actor, lock=True)
+        rows = self._move(d, "revoke", actor, (comment or "").strip() or None)
+        self._cancel_pending_links(d)
+        self._commit_and_publish(rows)
+        return self.get_delegation(municipality_id, delegation_id, actor)
+
+    def _cancel_pending_links(self, d: Delegation) -> None:
+        """A closed delegation's unsent mails carry links that no longer work: drop them."""
+        self.db.execute(
+            update(MailMessage)
+            .where(MailMessage.delegation_id == d.id, MailMessage.state == "pending")
+            .where(MailMessage.secret.is_not(None))
+            .values(state="cancelled", secret=None, claimed_until=None)
+        )
+
+    @rpc
+    def redelegate(self, municipality_id: int, delegation_id: int, data: dict, actor: dict) -> dict:
+        """Hand the same questions to someone else: the old link stops, a new one is sent."""
+        actor = load(ManagerSchema(), actor)
+        fields = load(RedelegateSchema(), data)
+        old = self._managed(municipality_id, delegation_id, actor, lock=True)
+        fields["due_date"] = fields["due_date"] or old.due_date
+        self._check_due_date(fields["due_date"])
+        comment = f"re-delegated to {fields['delegate_name']}"
+        rows = self._move(old, "redelegate", actor, comment)
+        self._cancel_pending_links(old)
+        self.db.flush()
+        questionnaire = self.survey.get_questionnaire(old.year)
+        new_fields = {
+            **fields,
+            "unit_id": old.unit_id,
+            "kind": old.kind,
+            "area_key": old.area_key,
+            "message": fields["message"] if fields["message"] is not None else old.message,
+        }
+        d = self._new_delegation(
+            municipality_id,
+            old.year,
+            new_fields,
+            list(old.question_keys),
+            actor,
+            unit_name=old.unit_name,
+            municipality_name=old.municipality_name,
+            replaces_id=old.id,
+        )
+        rows.append(self._event(d, "delegation_created", actor["role"]))
+        known = scope.questions_by_key(questionnaire)
+        self._queue_mail(
+            d,
+            "invitation",
+            f"invitation:{d.id}",
+            {"questions": [{"text": known[k]["text"]} for k in d.question_keys if k in known]},
+        )
+        self._commit_and_publish(rows)
+        return self._summary(d, self._mails([d.id])[d.id], tokens.local_today())
+
+    @rpc
+    def extend_delegation(
+        self, municipality_id: int, delegation_id: int, due_date: str, actor: dict
+    ) -> dict:
+        actor = load(ManagerSchema(), actor)
+        new_due = load(RedelegateSchema(only=("due_date",)), {"due_date": due_date})["due_date"]
+        if new_due is None:
+            raise ValidationFailed("choose a new due date", field="due_date")
+        self._check_due_date(new_due)
+        d = self._managed(municipality_id, delegation_id, actor, lock=True)
+        try:
+            states.next_state(d.state, "extend", actor["role"])
+        except states.TransitionRefused as exc:
+            raise Conflict(str(exc), field="state") from exc
+        old_due = d.due_date
+        d.due_date = new_due
+        d.revision += 1
+        self._record(d, "extend", d.state, actor, f"{old_due.isoformat()} → {new_due.isoformat()}")
+        self._commit_and_publish([])
+        return self.get_delegation(municipality_id, delegation_id, actor)
+
+    @rpc
+    def approve_delegation(
+        self, municipality_id: int, delegation_id: int, actor: dict, comment: str | None = None
+    ) -> dict:
+        actor = load(ManagerSchema(), actor)
+        d = self._managed(municipality_id, delegation_id, actor, lock=True)
+        rows = self._move(d, "approve", actor, (comment or "").strip() or None)
+        self._commit_and_publish(rows)
+        return self.get_delegation(municipality_id, delegation_id, actor)
+
+    @rpc
+    def send_back_delegation(
+        self, municipality_id: int, delegation_id: int, comment: str, actor: dict
+    ) -> dict:
+        actor = load(ManagerSchema(), actor)
+        text = load(CommentSchema(), {"comment": comment})["comment"].strip()
+        if not text:
+            raise ValidationFailed("write what the delegate should change", field="comment")
+        d = self._managed(municipality_id, delegation_id, actor, lock=True)
+        rows = self._move(d, "send_back", actor, text)
+        d.review_comment = text
+        d.last_mailed_on = tokens.local_today()
+        self._queue_mail(
+            d,
+            "sent_back",
+            f"sent_back:{d.id}:{d.revision}",
+            {"comment": text, "reviewer_name": actor["name"]},
+        )
+        self._commit_and_publish(rows)
+        return self.get_delegation(municipality_id, delegation_id, actor)
+
+    # -- digest -----------------------------------------------------------------------------
+
+    @rpc
+    def get_digest(self, municipality_id: int, actor: dict) -> dict:
+        actor = load(ManagerSchema(), actor)
+        row = self._subscription(municipality_id, actor)
+        return {"enabled": bool(row and row.enabled)}
+
+    @rpc
+    def set_digest(self, municipality_id: int, actor: dict, enabled: bool) -> dict:
+        actor = load(ManagerSchema(), actor)
+        if enabled and not actor.get("email"):
+            raise ValidationFailed("the digest needs your e-mail address", field="email")
+        row = self._subscription(municipality_id, actor)
+        if row is None:
+            row = DigestSubscription(
+                municipality_id=municipality_id, user_id=actor["user_id"], enabled=False
+            )
+            self.db.add(row)
+        row.enabled = bool(enabled)
+        row.name, row.role, row.unit_id = actor["name"], actor["role"], actor.get("unit_id")
+        row.email = actor.get("email") or row.email or ""
+        self.db.commit()
+        return {"enabled": row.enabled}
+
+    def _subscription(self, municipality_id: int, actor: dict) -> DigestSubscription | None:
+        if actor.get("user_id") is None:
+            raise ValidationFailed("only a user with an account has a digest", field="user_id")
+        return self.db.scalar(
+            select(DigestSubscription).where(
+                DigestSubscription.municipality_id == municipality_id,
+                DigestSubscription.user_id == actor["user_id"],
+            )
+        )
+
+    # -- timers: reminders and digests ------------------------------------------------------
+
+    @timer(interval=REMINDER_SECONDS, eager=True)
+    def send_reminders(self) -> int:
+        """Queue the reminders that are due today (at most one a day per delegation)."""
+        today = tokens.local_today()
+        schedule = reminder_schedule()
+        queued = 0
+        editable = sorted(states.EDITABLE)
+        for d in self.db.scalars(select(Delegation).where(Delegation.state.in_(editable))).all():
+            if tokens.is_expired(d.due_date, schedule.grace_days, utcnow()):
+                continue
+            point = scheduling.reminder_due(d.state, d.due_date, d.last_mailed_on, today, schedule)
+            if point is None:
+                continue
+            kind = point[1]
+            d.last_mailed_on = today
+            # One key per delegation and day: the database itself forbids a second reminder.
+            row = self._queue_mail(
+                d,
+                "reminder",
+                f"reminder:{d.id}:{today.isoformat()}",
+                {"overdue": kind == "overdue"},
+            )
+            self.db.commit()
+            queued += row is not None
+        self.db.execute(
+            LinkFailure.__table__.delete().where(LinkFailure.at < utcnow() - self._link_window())
+        )
+        self.db.commit()
+        self.send_digests()
+        return queued
+
+    def send_digests(self) -> int:
+        """The daily overview for those who turned it on; nothing is sent about nothing."""
+        now_local = datetime.now(tokens.LOCAL_TIME)
+        hour = int(config.env("DELEGATION_DIGEST_HOUR", "7"))
+        sent = 0
+        for sub in self.db.scalars(
+            select(DigestSubscription).where(DigestSubscription.enabled.is_(True))
+        ).all():
+            if not sub.email or not scheduling.digest_due(now_local, hour, sub.last_sent_on):
+                continue
+            sub.last_sent_on = now_local.date()
+            rows = self._digest_rows(sub)
+            if rows:
+                self._queue_digest(sub, rows, now_local.date())
+                sent += 1
+            self.db.commit()
+        return sent
+
+    def _digest_rows(self, sub: DigestSubscription) -> list[dict]:
+        actor = {"role": sub.role, "unit_id": sub.unit_id}
+        delegations = list(
+            self.db.scalars(
+                select(Delegation)
+                .where(
+                    Delegation.municipality_id == sub.municipality_id,
+                    Delegation.state.in_(sorted(states.ACTIVE)),
+                )
+                .order_by(Delegation.due_date)
+            )
+        )
+        if sub.role != "coordinator":
+            try:
+                units = self.survey.list_units(sub.municipality_id)
+            except Exception:  # noqa: BLE001 - survey down: tomorrow's digest covers it
+                return []
+            allowed = scope.manageable_unit_ids(actor, units) or set()
+            delegations = [d for d in delegations if d.unit_id in allowed]
+        mails = self._mails([d.id for d in delegations])
+        today = tokens.local_today()
+        return [
+            {
+                **self._summary(d, mails[d.id], today),
+                "scope_name_da": scope_names(d)[0],
+                "due_date": d.due_date,
+            }
+            for d in delegations
+        ]
+
+    def _queue_digest(self, sub: DigestSubscription, rows: list[dict], today: date) -> None:
+        key = f"digest:{sub.id}:{today.isoformat()}"
+        if self.db.scalar(select(MailMessage.id).where(MailMessage.idempotency_key == key)):
+            return
+        counts = {
+            "open": len(rows),
+            "submitted": sum(r["state"] == "submitted" for r in rows),
+            "overdue": sum(r["overdue"] for r in rows),
+            "failed": sum(r["mail_failed"] for r in rows),
+        }
+        year = rows[0]["year"]
+        rendered = mail.render(
+            "digest",
+            {
+                "municipality_name": self.db.get(Delegation, rows[0]["id"]).municipality_name,
+                "recipient_name": sub.name,
+                "today": today,
+                "rows": rows,
+                "counts": counts,
+                "overview_url": f"{public_base_url()}/runder/{year}/delegeringer",
+            },
+        )
+        settings = mailer.SmtpSettings.from_env()
+        self.db.add(
+            MailMessage(
+                idempotency_key=key,
+                municipality_id=sub.municipality_id,
+                delegation_id=None,
+                kind="digest",
+                to_name=sub.name,
+                to_addr=sub.email,
+                subject=rendered.subject[:300],
+                text_body=rendered.text,
+                html_body=rendered.html,
+                message_id=mail.message_id(key, settings.sender_domain),
+            )
+        )
+
+    # -- the delegate's link ----------------------------------------------------------------
+
+    @staticmethod
+    def _link_window() -> timedelta:
+        return timedelta(minutes=float(config.env("DELEGATION_LINK_WINDOW_MINUTES", "15")))
+
+    def _resolve(self, token: str, client: str | None) -> Delegation:
+        """The delegation behind a link, or NotFound that says nothing about why."""
+        key = tokens.client_key(client)
+        failures = self.db.scalar(
+            select(func.count())
+            .select_from(LinkFailure)
+            .where(LinkFailure.client_key == key, LinkFailure.at >= utcnow() - self._link_window())
+        )
+        if failures >= int(config.env("DELEGATION_LINK_MAX_FAILURES", "20")):
+            DELEGATE_LINKS_REFUSED.labels(reason="rate_limited").inc()
+            raise TooManyAttempts("too many links that did not work; wait a while")
+        d = None
+        if tokens.looks_like_token(token):
+            d = self.db.scalar(
+                select(Delegation)
+                .join(DelegationToken, DelegationToken.delegation_id == Delegation.id)
+                .where(DelegationToken.token_hash == tokens.token_hash(token))
+            )
+        reason = None
+        if d is None:
+            reason = "unknown"
+        elif d.state == "revoked":
+            reason = "revoked"
+        elif tokens.is_expired(d.due_date, grace_days(), utcnow()):
+            reason = "expired"
+        if reason is not None:
+            self.db.rollback()
+            self.db.add(LinkFailure(client_key=key, at=utcnow()))
+            self.db.commit()
+            DELEGATE_LINKS_REFUSED.labels(reason=reason).inc()
+            raise NotFound("this link does not work", field="token")
+        return d
+
+    def _delegate_view(self, d: Delegation) -> dict:
+        questionnaire = self.survey.get_questionnaire(d.year)
+        known = scope.questions_by_key(questionnaire)
+        wanted = set(d.question_keys)
+        answers = [
+            a
+            for a in self.survey.get_answers(d.municipality_id, d.year, unit_id=d.unit_id)
+            if a["question_key"] in wanted and a["unit_id"] == d.unit_id
+        ]
+        areas = [
+            {
+                "key": area["key"],
+                "title": area["title"],
+                "questions": [known[q["key"]] for q in area["questions"] if q["key"] in wanted],
+            }
+            for area in questionnaire["areas"]
+        ]
+        round_ = self.survey.get_round(d.year)
+        da_name, en_name = scope_names(d)
+        return {
+            "delegation": {
+                "year": d.year,
+                "unit_id": d.unit_id,
+                "scope_name": {"da": da_name, "en": en_name},
+                "municipality_name": d.municipality_name,
+                "delegate_name": d.delegate_name,
+                "delegator_name": d.delegator_name,
+                "message": d.message,
+                "due_date": _iso(d.due_date),
+                "expires_at": _iso(tokens.expires_at(d.due_date, grace_days())),
+                "link_valid_through": _iso(d.due_date + timedelta(days=grace_days())),
+                "state": d.state,
+                "overdue": states.is_overdue(d.state, d.due_date, tokens.local_today()),
+                "editable": d.state in states.EDITABLE and round_.get("state") == "open",
+                "review_comment": d.review_comment,
+                "question_keys": list(d.question_keys),
+            },
+            "areas": [a for a in areas if a["questions"]],
+            "answers": answers,
+        }
+
+    @rpc
+    def open_link(self, token: str, client: str | None = None) -> dict:
+        """What the delegate's page shows: only the delegated questions and their answers."""
+        return self._delegate_view(self._resolve(token, client))
+
+    @rpc
+    def delegate_save(self, token: str, answers: list, client: str | None = None) -> dict:
+        d = self._resolve(token, client)
+        saved = self._save_for_delegate(d, answers)
+        self._commit_and_publish([])
+        return {"saved": saved, **self._delegate_view(d)}
+
+    @rpc
+    def delegate_submit(self, token: str, answers: list, client: str | None = None) -> dict:
+        """Save what was sent, then hand the answers to the delegator for review."""
+        d = self._resolve(token, client)
+        saved = self._save_for_delegate(d, answers)
+        self.db.refresh(d, with_for_update=True)
+        actor = delegate_actor(d)
+        actor["name"] = d.delegate_name
+        rows = self._move(d, "submit", actor)
+        d.review_comment = None
+        if d.delegator_email:
+            self._queue_mail(
+                d,
+                "submitted",
+                f"submitted:{d.id}:{d.revision}",
+                {"review_url": f"{public_base_url()}/runder/{d.year}/delegeringer/{d.id}"},
+                to_delegate=False,
+            )
+        self._commit_and_publish(rows)
+        return {"saved": saved, **self._delegate_view(d)}
+
+    def _save_for_delegate(self, d: Delegation, answers: list) -> int:
+        """Scope check here, then survey stores the answers with the delegate as the actor."""
+        if d.state not in states.EDITABLE:
+            raise Conflict(f"the answers are {d.state} and can no longer be changed", "state")
+        if not isinstance(answers, list):
+            raise ValidationFailed("answers must be a list", field="answers")
+        try:
+            checked = scope.check_answers_in_scope(answers, list(d.question_keys), d.unit_id)
+        except scope.ScopeInvalid as exc:
+            raise Forbidden(exc.problem, field=exc.field) from exc
+        if not checked:
+            return 0
+        result = self.survey.save_answers(d.municipality_id, d.year, checked, delegate_actor(d))
+        self.db.refresh(d, with_for_update=True)
+        if d.state in ("assigned", "sent_back"):
+            actor = {"user_id": None, "name": d.delegate_name, "role": "delegate"}
+            self._move(d, "start", actor)
+        return int(result.get("saved", 0))
+
+    # -- notifications for other services (added for reporting, issue 5) --------------------
+
+    @rpc
+    def queue_notification(
+        self,
+        municipality_id: int | None,
+        idempotency_key: str,
+        message: dict,
+    ) -> dict:
+        """Put a message another service rendered into this service's mail outbox.
+
+        The reporting service tells a requester that a report is ready this way, so every
+        e-mail of the platform leaves through one outbox with one retry policy. ``message``:
+        ``{kind, to_name, to_addr, subject, text, html}``. Idempotent by ``idempotency_key``:
+        queueing the same key again returns the first message's state.
+        """
+        key = f"notify:{idempotency_key}"[:160]
+        existing = self.db.scalar(select(MailMessage).where(MailMessage.idempotency_key == key))
+        if existing is not None:
+            return {"id": existing.id, "state": existing.state, "created": False}
+        if not isinstance(message, dict):
+            raise ValidationFailed("message must be an object", field="message")
+        for name in ("kind", "to_name", "to_addr", "subject", "text", "html"):
+            if not isinstance(message.get(name), str) or not message[name].strip():
+                raise ValidationFailed(f"{name} is required", field=f"message.{name}")
+        address = message["to_addr"].strip()
+        if "@" not in address or any(c.isspace() for c in address) or len(address) > 254:
+            raise ValidationFailed("not an e-mail address", field="message.to_addr")
+        settings = mailer.SmtpSettings.from_env()
+        row = MailMessage(
+            idempotency_key=key,
+            municipality_id=municipality_id or 0,
+            delegation_id=None,
+            kind=message["kind"][:16],
+            to_name=message["to_name"][:120],
+            to_addr=address,
+            subject=message["subject"][:300],
+            text_body=message["text"],
+            html_body=message["html"],
+            message_id=mail.message_id(key, settings.sender_domain),
+        )
+        self.db.add(row)
+        try:
+            self.db.commit()
+        except IntegrityError:
+            self.db.rollback()
+            existing = self.db.scalar(select(MailMessage).where(MailMessage.idempotency_key == key))
+            return {"id": existing.id, "state": existing.state, "created": False}
+        return {"id": row.id, "state": row.state, "created": True}

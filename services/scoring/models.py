@@ -59,6 +59,9 @@ class ScoreSnapshot(Base):
     result: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     stale: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # Bumped on every recomputation and carried by scores_updated, so that a consumer (the
+    # benchmark service) applies the newest scores whatever order the events arrive in.
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Outbox(OutboxMixin, Base):

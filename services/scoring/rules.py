@@ -34,6 +34,11 @@ In plain words:
   question plus one per unit question and unit; a unit expects one per unit question. When
   nothing is expected completeness is ``None``.
 
+* Each question also gets the municipality's score on its own (``question_scores``): the answer
+  for a municipality question, the plain average over the units for a unit question, exactly the
+  numbers the area score is built from. Benchmarks compare municipalities question by question
+  with these, and history follows a question across years by its key.
+
 * A score below the acceptable level (3.0, or the questionnaire's ``acceptable_level``) is
   flagged, and its question's recommendation is offered, most urgent first: the gap to the
   acceptable level times the question's weight.
@@ -217,6 +222,33 @@ def compute_scores(questionnaire: dict, unit_ids: list[int], answers: list[dict]
             for unit in units
         ],
     }
+
+
+def question_scores(questionnaire: dict, unit_ids: list[int], answers: list[dict]) -> list[dict]:
+    """The municipality's score per question, in questionnaire order.
+
+    The same numbers ``compute_scores`` averages into area scores (a unit question's score is
+    the plain mean over the units that answered it), so a benchmark per question and per area
+    rest on one definition. ``score`` is None for unanswered, N/A and unscored questions.
+    """
+    acceptable = acceptable_level(questionnaire)
+    units = list(dict.fromkeys(unit_ids))
+    questions = _questions_by_key(questionnaire)
+    current = _current_answers(questions, answers, set(units))
+    scores = {slot: score_answer(questions[slot[0]], answer) for slot, answer in current.items()}
+    found = []
+    for area in questionnaire["areas"]:
+        for question in area["questions"]:
+            score = _question_score(question, scores, units)
+            found.append(
+                {
+                    "key": question["key"],
+                    "area_key": area["key"],
+                    "score": score,
+                    "below_acceptable": score is not None and score < acceptable,
+                }
+            )
+    return found
 
 
 def recommendations(

@@ -24,7 +24,7 @@ from services.common.errors import NotFound
 from services.common.events import EventContractError, load_event
 from services.common.metrics import EVENTS_FAILED, Metrics
 from services.common.outbox import utcnow
-from services.scoring import projection, rules
+from services.scoring import history, projection, rules
 from services.scoring.models import KnownQuestionnaire, Outbox, ScoreSnapshot, UnitSet
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -135,25 +135,28 @@ class ScoringService:
         return list(held.unit_ids)
 
     def _recompute(self, municipality_id: int, year: int) -> dict:
-        result = rules.compute_scores(
-            self._questionnaire(year),
-            self._unit_ids(municipality_id),
-            projection.projected_answers(self.db, municipality_id, year),
-        )
+        questionnaire = self._questionnaire(year)
+        unit_ids = self._unit_ids(municipality_id)
+        answers = projection.projected_answers(self.db, municipality_id, year)
+        result = rules.compute_scores(questionnaire, unit_ids, answers)
+        result["questions"] = rules.question_scores(questionnaire, unit_ids, answers)
         snapshot = self.db.get(ScoreSnapshot, (municipality_id, year))
         if snapshot is None:
-            snapshot = ScoreSnapshot(municipality_id=municipality_id, year=year)
+            snapshot = ScoreSnapshot(municipality_id=municipality_id, year=year, revision=0)
             self.db.add(snapshot)
         snapshot.result, snapshot.stale, snapshot.updated_at = result, False, utcnow()
+        snapshot.revision = (snapshot.revision or 0) + 1
         outbox.add_event(
             self.db,
             Outbox,
             "scores_updated",
             {
                 "year": year,
+                "revision": snapshot.revision,
                 "overall": result["overall"],
                 "completeness": result["completeness"],
                 "areas": {a["key"]: a["score"] for a in result["areas"]},
+                "questions": {q["key"]: q["score"] for q in result["questions"]},
             },
             municipality_id,
         )
@@ -170,7 +173,11 @@ class ScoringService:
 
     @staticmethod
     def _with_time(result: dict, snapshot: ScoreSnapshot) -> dict:
-        return {**result, "updated_at": snapshot.updated_at.isoformat() + "Z"}
+        return {
+            **result,
+            "updated_at": snapshot.updated_at.isoformat() + "Z",
+            "revision": snapshot.revision or 0,
+        }
 
     # -- RPC --------------------------------------------------------------------------------
 
@@ -194,6 +201,49 @@ class ScoringService:
                 raise
         self._publish()
         return result
+
+    @rpc
+    def get_history(self, municipality_id: int) -> dict:
+        """Every year the municipality answered, oldest first, matched across versions by key.
+
+        Scores come from this service's own snapshots (recomputed when stale or older than the
+        per-question scores), so history needs no other service unless a questionnaire is new
+        to scoring.
+        """
+        snapshots = self.db.scalars(
+            select(ScoreSnapshot)
+            .where(ScoreSnapshot.municipality_id == municipality_id)
+            .order_by(ScoreSnapshot.year)
+        ).all()
+        entries, recomputed = [], False
+        for snapshot in snapshots:
+            result = snapshot.result
+            if snapshot.stale or result is None or "questions" not in result:
+                result = self._recompute(municipality_id, snapshot.year)
+                recomputed = True
+            if not any(area["answered"] for area in result["areas"]):
+                continue
+            entries.append(
+                {
+                    "year": snapshot.year,
+                    "questionnaire": self._questionnaire(snapshot.year),
+                    "result": result,
+                }
+            )
+        if recomputed:
+            self.db.commit()
+            self._publish()
+        return history.build_history(entries)
+
+    @rpc
+    def score_revisions(self, year: int) -> dict:
+        """Per municipality the revision of its scores, for the benchmark service's reconciler."""
+        rows = self.db.execute(
+            select(ScoreSnapshot.municipality_id, ScoreSnapshot.revision).where(
+                ScoreSnapshot.year == year
+            )
+        )
+        return {str(municipality_id): int(revision or 0) for municipality_id, revision in rows}
 
     @rpc
     def rebuild(self, municipality_id: int, year: int) -> dict:

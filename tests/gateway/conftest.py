@@ -17,6 +17,7 @@ from gateway import create_app
 from gateway.accounts import create_user
 from gateway.rpc import ServiceUnavailable
 from services.common.errors import Conflict, NotFound, ValidationFailed
+from tests.benchmark.fakes import FakeBenchmark
 
 PASSWORD = "correct horse battery"
 MUNICIPALITY = 101
@@ -398,7 +399,7 @@ class FakeRpc:
             "survey": self.survey,
             "scoring": self.scoring,
             "delegation": FakeHealthOnly("delegation"),
-            "benchmark": FakeHealthOnly("benchmark"),
+            "benchmark": FakeBenchmark(),
             "reporting": FakeHealthOnly("reporting"),
         }
         self.down: set[str] = set()
