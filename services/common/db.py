@@ -33,12 +33,18 @@ def make_green() -> None:
             _green_done = True
 
 
-def create_db_engine(url: str, pool_size: int = 5) -> Engine:
-    """An engine sized for ``pool_size`` concurrent workers; SQLite gets WAL and a busy timeout."""
+def ensure_sqlite_folder(url: str) -> None:
+    """SQLite creates the file but not its folder; a fresh clone has no var/ yet."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+def create_db_engine(url: str, pool_size: int = 5) -> Engine:
+    """An engine sized for ``pool_size`` concurrent workers; SQLite gets WAL and a busy timeout."""
+    if url.startswith("sqlite"):
+        ensure_sqlite_folder(url)
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
@@ -59,6 +65,7 @@ def run_migrations(url: str, migrations_dir: Path) -> None:
 
     On PostgreSQL an advisory lock keeps replicas that start together from racing.
     """
+    ensure_sqlite_folder(url)
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))

@@ -48,7 +48,8 @@ def platform(amqp_uri, pg_database, tmp_path_factory):
         "SCORING_RECONCILE_SECONDS": "5",
         "RPC_TIMEOUT": "10",
     }
-    for component in ("survey", "scoring", "benchmark", "gateway"):
+    env["PLATFORM_VAR_DIR"] = str(tmp_path_factory.mktemp("var"))
+    for component in ("survey", "scoring", "delegation", "benchmark", "reporting", "gateway"):
         env[f"DATABASE_URL_{component.upper()}"] = pg_database(component)
     for service in ("survey", "delegation", "scoring", "benchmark", "reporting"):
         env[f"METRICS_PORT_{service.upper()}"] = str(free_port())
