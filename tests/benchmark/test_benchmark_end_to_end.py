@@ -5,17 +5,15 @@ a coordinator sees both years and a final benchmark, another tenant sees its own
 KL analyst sees the national figures and no municipal route.
 """
 
-import socket
-
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.common.config import DATA_DIR
 from tests.support.http import Browser
+from tests.support.platform import add_users, platform_env, run_platform
 from tests.support.services import wait_for
 from tools import demo_history
 from tools.demo_data import DEMO_ACTOR
-from tools.processes import start_platform
 
 PASSWORD = "et-langt-kodeord-til-test"
 # Twelve municipalities of Hovedstaden (København first), plus Aarhus and Vejle.
@@ -23,49 +21,30 @@ TAKING_PART = (101, 147, 151, 153, 155, 157, 159, 161, 163, 165, 167, 169, 751, 
 YEARS = (2024, 2025)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def platform(amqp_uri, pg_database, tmp_path_factory):
-    port = free_port()
-    env = {
-        "AMQP_URI": amqp_uri,
-        "GATEWAY_PORT": str(port),
-        "GATEWAY_SECRET_KEY": "e2e-secret-key-that-is-long-enough",
-        "SCORING_RECONCILE_SECONDS": "5",
-        "BENCHMARK_REFRESH_SECONDS": "2",
-        "BENCHMARK_RECONCILE_SECONDS": "5",
-        "RPC_TIMEOUT": "20",
-    }
-    for component in ("survey", "scoring", "benchmark", "gateway"):
-        env[f"DATABASE_URL_{component.upper()}"] = pg_database(component)
-    for service in ("survey", "delegation", "scoring", "benchmark", "reporting"):
-        env[f"METRICS_PORT_{service.upper()}"] = str(free_port())
-    running = start_platform(env, tmp_path_factory.mktemp("logs"))
+    env = platform_env(
+        amqp_uri,
+        pg_database,
+        tmp_path_factory,
+        SCORING_RECONCILE_SECONDS="5",
+        BENCHMARK_REFRESH_SECONDS="2",
+        BENCHMARK_RECONCILE_SECONDS="5",
+        RPC_TIMEOUT="20",
+    )
+    running = run_platform(env, tmp_path_factory)
     try:
         with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=60) as rpc:
             load(rpc)
-        from gateway.accounts import ensure_user_in_database
-
-        for municipality, email, role in (
-            (101, "koordinator@kk.dk", "coordinator"),
-            (751, "koordinator@aarhus.dk", "coordinator"),
-            (None, "analytiker@kl.dk", "kl_analyst"),
-        ):
-            ensure_user_in_database(
-                municipality_id=municipality,
-                email=email,
-                name="Test",
-                role=role,
-                password=PASSWORD,
-                unit_id=None,
-                database_url=env["DATABASE_URL_GATEWAY"],
-            )
-        running.base_url = f"http://127.0.0.1:{port}"
+        add_users(
+            env,
+            [
+                (101, "koordinator@kk.dk", "Test", "coordinator", None),
+                (751, "koordinator@aarhus.dk", "Test", "coordinator", None),
+                (None, "analytiker@kl.dk", "Test", "kl_analyst", None),
+            ],
+            PASSWORD,
+        )
         yield running
     finally:
         running.stop()

@@ -1,6 +1,5 @@
 """Every service serves Prometheus metrics on its own port, with the shared histogram."""
 
-import socket
 import urllib.request
 
 import pytest
@@ -9,13 +8,8 @@ from services.benchmark.service import BenchmarkService
 from services.delegation.service import DelegationService
 from services.reporting.service import ReportingService
 from services.survey.service import SurveyService
+from tests.support.platform import free_port
 from tests.support.services import rpc_proxy
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.mark.parametrize(

@@ -6,73 +6,36 @@ input gets a problem response naming the field, and nothing of it is saved.
 """
 
 import json
-import socket
 
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from services.benchmark.service import BenchmarkService
 from services.common.config import DATA_DIR
-from services.delegation.service import DelegationService
-from services.reporting.service import ReportingService
-from services.scoring.service import ScoringService
-from services.survey.service import SurveyService
 from tests.support.http import Browser
-from tests.support.services import fresh_queues, wait_for
-from tools.processes import start_platform
+from tests.support.platform import add_users, platform_env, run_platform
+from tests.support.services import wait_for
 
 PASSWORD = "et-langt-kodeord-til-test"
-SERVICE_CLASSES = (
-    SurveyService,
-    ScoringService,
-    DelegationService,
-    BenchmarkService,
-    ReportingService,
-)
 AARHUS, VEJLE = 751, 630
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def platform(amqp_uri, pg_database, tmp_path_factory):
-    port = free_port()
-    env = {
-        "AMQP_URI": amqp_uri,
-        "GATEWAY_PORT": str(port),
-        "GATEWAY_SECRET_KEY": "e2e-secret-key-that-is-long-enough",
-        "SCORING_RECONCILE_SECONDS": "5",
-        "RPC_TIMEOUT": "10",
-    }
-    env["PLATFORM_VAR_DIR"] = str(tmp_path_factory.mktemp("var"))
-    for component in ("survey", "scoring", "delegation", "benchmark", "reporting", "gateway"):
-        env[f"DATABASE_URL_{component.upper()}"] = pg_database(component)
-    for service in ("survey", "delegation", "scoring", "benchmark", "reporting"):
-        env[f"METRICS_PORT_{service.upper()}"] = str(free_port())
-    fresh_queues(amqp_uri, *SERVICE_CLASSES)
-    running = start_platform(env, tmp_path_factory.mktemp("logs"))
+    env = platform_env(amqp_uri, pg_database, tmp_path_factory, SCORING_RECONCILE_SECONDS="5")
+    running = run_platform(env, tmp_path_factory)
     try:
         with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=30) as rpc:
             rpc.survey.import_questionnaire((DATA_DIR / "questionnaires" / "2026.yaml").read_text())
             rpc.survey.create_round(2026)
             rpc.survey.open_round(2026)
-        from gateway.accounts import ensure_user_in_database
-
-        for municipality, email in ((AARHUS, "koordinator@aarhus.dk"), (VEJLE, "k@vejle.dk")):
-            ensure_user_in_database(
-                municipality_id=municipality,
-                email=email,
-                name="Koordinator",
-                role="coordinator",
-                password=PASSWORD,
-                unit_id=None,
-                database_url=env["DATABASE_URL_GATEWAY"],
-            )
-        running.base_url = f"http://127.0.0.1:{port}"
+        add_users(
+            env,
+            [
+                (AARHUS, "koordinator@aarhus.dk", "Koordinator", "coordinator", None),
+                (VEJLE, "k@vejle.dk", "Koordinator", "coordinator", None),
+            ],
+            PASSWORD,
+        )
         yield running
     finally:
         running.stop()

@@ -18,10 +18,10 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import create_engine, text
 
 from services.delegation.tokens import local_today
-from tests.delegation.mailbox import MailCatcher, free_port, link_in, text_of, token_in
+from tests.delegation.mailbox import MailCatcher, link_in, text_of, token_in
 from tests.support.http import Browser
+from tests.support.platform import add_users, platform_env, run_platform
 from tests.support.services import wait_for
-from tools.processes import start_platform
 
 PASSWORD = "et-langt-kodeord-til-test"
 AARHUS, VEJLE = 751, 630
@@ -94,43 +94,30 @@ def catcher(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def platform(amqp_uri, pg_database, tmp_path_factory, catcher):
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    env = {
-        "AMQP_URI": amqp_uri,
-        "GATEWAY_PORT": str(port),
-        "GATEWAY_SECRET_KEY": "e2e-secret-key-that-is-long-enough",
-        "RPC_TIMEOUT": "10",
-        "SMTP_HOST": "127.0.0.1",
-        "SMTP_PORT": str(catcher.smtp_port),
-        "SMTP_SECURITY": "none",
-        "MAIL_RETRY_BASE_SECONDS": "0.5",
-        "MAIL_RETRY_MAX_SECONDS": "1",
-        "PUBLIC_BASE_URL": base_url,
-    }
-    for component in ("survey", "scoring", "delegation", "benchmark", "reporting", "gateway"):
-        env[f"DATABASE_URL_{component.upper()}"] = pg_database(component)
-    for service in ("survey", "delegation", "scoring", "benchmark", "reporting"):
-        env[f"METRICS_PORT_{service.upper()}"] = str(free_port())
-    running = start_platform(env, tmp_path_factory.mktemp("logs"))
+    env = platform_env(
+        amqp_uri,
+        pg_database,
+        tmp_path_factory,
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(catcher.smtp_port),
+        SMTP_SECURITY="none",
+        MAIL_RETRY_BASE_SECONDS="0.5",
+        MAIL_RETRY_MAX_SECONDS="1",
+    )
+    running = run_platform(env, tmp_path_factory)
     try:
         with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=30) as rpc:
             rpc.survey.import_questionnaire(QUESTIONNAIRE)
             rpc.survey.create_round(2026)
             rpc.survey.open_round(2026)
-        from gateway.accounts import ensure_user_in_database
-
-        for municipality, email in ((AARHUS, "koordinator@aarhus.dk"), (VEJLE, "k@vejle.dk")):
-            ensure_user_in_database(
-                municipality_id=municipality,
-                email=email,
-                name="Mette Kjær" if municipality == AARHUS else "Peter Dahl",
-                role="coordinator",
-                password=PASSWORD,
-                unit_id=None,
-                database_url=env["DATABASE_URL_GATEWAY"],
-            )
-        running.base_url = base_url
+        add_users(
+            env,
+            [
+                (AARHUS, "koordinator@aarhus.dk", "Mette Kjær", "coordinator", None),
+                (VEJLE, "k@vejle.dk", "Peter Dahl", "coordinator", None),
+            ],
+            PASSWORD,
+        )
         yield running
     finally:
         running.stop()

@@ -19,11 +19,11 @@ from pypdf import PdfReader
 from sqlalchemy import create_engine, text
 
 from services.common.municipalities import load_municipalities
-from tests.delegation.mailbox import MailCatcher, free_port, text_of
+from tests.delegation.mailbox import MailCatcher, text_of
 from tests.reporting.conftest import AARHUS, PROFILES, VEJLE, YEAR, empty_work_queues, seed
 from tests.support.http import Browser
+from tests.support.platform import add_users, platform_env, run_platform
 from tests.support.services import wait_for
-from tools.processes import start_platform
 
 PASSWORD = "et-langt-kodeord-til-test"
 RUN_SIZE = len(PROFILES) * 3 + 1  # a municipality report and two unit reports each, + national
@@ -38,50 +38,34 @@ def catcher(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def platform(amqp_uri, pg_database, tmp_path_factory, catcher):
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
     reports = tmp_path_factory.mktemp("reports")
-    env = {
-        "AMQP_URI": amqp_uri,
-        "GATEWAY_PORT": str(port),
-        "GATEWAY_SECRET_KEY": "e2e-secret-key-that-is-long-enough",
-        "RPC_TIMEOUT": "10",
-        "SMTP_HOST": "127.0.0.1",
-        "SMTP_PORT": str(catcher.smtp_port),
-        "SMTP_SECURITY": "none",
-        "PUBLIC_BASE_URL": base_url,
-        "REPORTS_DIR": str(reports),
-        "REPORTING_SWEEP_SECONDS": "1",
-        "REPORTING_REPUBLISH_SECONDS": "3",
-        "BENCHMARK_REFRESH_SECONDS": "1",
-    }
-    for component in ("survey", "scoring", "delegation", "benchmark", "reporting", "gateway"):
-        env[f"DATABASE_URL_{component.upper()}"] = pg_database(component)
-    for service in ("survey", "delegation", "scoring", "benchmark", "reporting"):
-        env[f"METRICS_PORT_{service.upper()}"] = str(free_port())
+    env = platform_env(
+        amqp_uri,
+        pg_database,
+        tmp_path_factory,
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(catcher.smtp_port),
+        SMTP_SECURITY="none",
+        REPORTS_DIR=str(reports),
+        REPORTING_SWEEP_SECONDS="1",
+        REPORTING_REPUBLISH_SECONDS="3",
+        BENCHMARK_REFRESH_SECONDS="1",
+    )
     empty_work_queues(amqp_uri)
-    running = start_platform(env, tmp_path_factory.mktemp("logs"))
+    running = run_platform(env, tmp_path_factory)
     try:
         with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=60) as rpc:
             units = seed(rpc)
-        from gateway.accounts import ensure_user_in_database
-
-        for municipality, email, role, unit in (
-            (AARHUS, "koordinator@aarhus.dk", "coordinator", None),
-            (AARHUS, "leder.it@aarhus.dk", "unit_lead", units[AARHUS][0]["id"]),
-            (VEJLE, "koordinator@vejle.dk", "coordinator", None),
-            (None, "analytiker@kl.dk", "kl_analyst", None),
-        ):
-            ensure_user_in_database(
-                municipality_id=municipality,
-                email=email,
-                name=email.split("@")[0],
-                role=role,
-                password=PASSWORD,
-                unit_id=unit,
-                database_url=env["DATABASE_URL_GATEWAY"],
-            )
-        running.base_url = base_url
+        add_users(
+            env,
+            [
+                (AARHUS, "koordinator@aarhus.dk", "koordinator", "coordinator", None),
+                (AARHUS, "leder.it@aarhus.dk", "leder.it", "unit_lead", units[AARHUS][0]["id"]),
+                (VEJLE, "koordinator@vejle.dk", "koordinator", "coordinator", None),
+                (None, "analytiker@kl.dk", "analytiker", "kl_analyst", None),
+            ],
+            PASSWORD,
+        )
         running.reports = reports
         running.units = units
         yield running
