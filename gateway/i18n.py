@@ -9,17 +9,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Flask, g, has_request_context, request, session
 from jinja2 import Undefined
 
 from gateway import benchmark_texts, delegation_texts, report_texts
+from services.common.localtime import LOCAL_TIME
 
 LANGUAGES = ("da", "en")
 DEFAULT_LANGUAGE = "da"
 LANGUAGE_COOKIE = "sprog"
-LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
 
 DA: dict[str, str] = {
     "app.name": "Sikkerhedsbaseline",

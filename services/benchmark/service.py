@@ -22,7 +22,6 @@ from nameko.events import event_handler
 from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from services.benchmark import development, engine, projection
@@ -35,7 +34,7 @@ from services.benchmark.models import (
 from services.common import config
 from services.common.db import Database
 from services.common.errors import NotFound
-from services.common.events import EventContractError, load_event
+from services.common.handling import apply_event
 from services.common.metrics import EVENTS_FAILED, Metrics
 from services.common.municipalities import load_municipalities, size_class
 
@@ -108,35 +107,10 @@ class BenchmarkService:
         self._handle("questionnaire_imported", payload, apply)
 
     def _handle(self, event_type: str, payload: dict, apply) -> None:  # noqa: ANN001
-        """Apply an event; retry once on a write race, otherwise count it and mark dirty."""
-        try:
-            event = load_event(event_type, payload)
-        except EventContractError:
-            EVENTS_FAILED.labels(service=self.name, event=event_type).inc()
-            log.exception("benchmark: %s breaks the event contract; dropped", event_type)
-            return
-        for attempt in (1, 2):
-            try:
-                apply(event)
-                self.db.commit()
-                return
-            except (IntegrityError, DBAPIError) as exc:
-                self.db.rollback()
-                if attempt == 2:
-                    self._give_up(event_type, event, exc)
-            except Exception as exc:  # noqa: BLE001 - see the module docstring
-                self.db.rollback()
-                self._give_up(event_type, event, exc)
-                return
-
-    def _give_up(self, event_type: str, event: dict, exc: Exception) -> None:
-        EVENTS_FAILED.labels(service=self.name, event=event_type).inc()
-        log.error("benchmark: applying %s failed (%s); reconciliation will repair", event_type, exc)
-        try:
+        def mark_dirty(event: dict) -> None:
             projection.mark_dirty(self.db, event.get("year"))
-            self.db.commit()
-        except Exception:  # noqa: BLE001 - the reconciler compares revisions as well
-            self.db.rollback()
+
+        apply_event(self.db, self.name, event_type, payload, apply, mark_dirty)
 
     # -- computing --------------------------------------------------------------------------
 

@@ -17,37 +17,11 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from services.common.localtime import day_text
+
 TEMPLATES = Path(__file__).parent / "templates"
 KINDS = ("invitation", "reminder", "sent_back", "submitted", "digest")
 LINK_PLACEHOLDER = "@@DELEGATE-LINK@@"
-MONTHS_DA = (
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-MONTHS_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 STATE_LABELS = {
     "assigned": {"da": "Sendt", "en": "Assigned"},
     "in_progress": {"da": "I gang", "en": "In progress"},
@@ -67,11 +41,11 @@ _env = Environment(
 
 
 def date_da(value: date) -> str:
-    return f"{value.day}. {MONTHS_DA[value.month - 1]} {value.year}"
+    return day_text(value, "da")
 
 
 def date_en(value: date) -> str:
-    return f"{value.day} {MONTHS_EN[value.month - 1]} {value.year}"
+    return day_text(value, "en")
 
 
 _env.filters.update(date_da=date_da, date_en=date_en)

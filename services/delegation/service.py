@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from services.common import config, outbox
 from services.common.db import Database
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.common.localtime import LOCAL_TIME
 from services.common.metrics import (
     DELEGATE_LINKS_REFUSED,
     DELEGATIONS_OPEN,
@@ -818,7 +819,7 @@ class DelegationService:
 
     def send_digests(self) -> int:
         """The daily overview for those who turned it on; nothing is sent about nothing."""
-        now_local = datetime.now(tokens.LOCAL_TIME)
+        now_local = datetime.now(LOCAL_TIME)
         hour = int(config.env("DELEGATION_DIGEST_HOUR", "7"))
         sent = 0
         for sub in self.db.scalars(

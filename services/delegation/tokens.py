@@ -12,11 +12,11 @@ import hashlib
 import re
 import secrets
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+
+from services.common.localtime import LOCAL_TIME
 
 TOKEN_BYTES = 32
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
-LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
 
 
 def new_token() -> str:

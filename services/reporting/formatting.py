@@ -8,40 +8,10 @@ raw number, so a spreadsheet can compute with it.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
-LOCAL_TIME = ZoneInfo("Europe/Copenhagen")
+from services.common.localtime import LOCAL_TIME, day_text
+
 DASH = "–"
-MONTHS = {
-    "da": (
-        "januar",
-        "februar",
-        "marts",
-        "april",
-        "maj",
-        "juni",
-        "juli",
-        "august",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
 
 
 def _decimal(text: str, lang: str) -> str:
@@ -94,13 +64,7 @@ def date(moment: datetime | str | None, lang: str) -> str:
         moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    local = moment.astimezone(LOCAL_TIME)
-    month = MONTHS.get(lang, MONTHS["da"])[local.month - 1]
-    return (
-        f"{local.day}. {month} {local.year}"
-        if lang == "da"
-        else f"{local.day} {month} {local.year}"
-    )
+    return day_text(moment.astimezone(LOCAL_TIME).date(), lang)
 
 
 FORMATTERS = {

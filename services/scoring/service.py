@@ -15,13 +15,13 @@ from nameko.events import EventDispatcher, event_handler
 from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.common import config, outbox
 from services.common.db import Database
 from services.common.errors import NotFound
-from services.common.events import EventContractError, load_event
+from services.common.handling import apply_event
 from services.common.metrics import EVENTS_FAILED, Metrics
 from services.common.outbox import utcnow
 from services.scoring import history, projection, rules
@@ -82,36 +82,11 @@ class ScoringService:
         self._handle("round_state_changed", payload, lambda event: None)
 
     def _handle(self, event_type: str, payload: dict, apply) -> None:  # noqa: ANN001
-        """Apply an event; retry once on a write race, otherwise count it and mark it stale."""
-        try:
-            event = load_event(event_type, payload)
-        except EventContractError:
-            EVENTS_FAILED.labels(service=self.name, event=event_type).inc()
-            log.exception("scoring: %s breaks the event contract; dropped", event_type)
-            return
-        for attempt in (1, 2):
-            try:
-                apply(event)
-                self.db.commit()
-                self._publish()
-                return
-            except (IntegrityError, DBAPIError) as exc:
-                self.db.rollback()
-                if attempt == 2:
-                    self._give_up(event_type, event, exc)
-            except Exception as exc:  # noqa: BLE001 - see the class docstring
-                self.db.rollback()
-                self._give_up(event_type, event, exc)
-                return
-
-    def _give_up(self, event_type: str, event: dict, exc: Exception) -> None:
-        EVENTS_FAILED.labels(service=self.name, event=event_type).inc()
-        log.error("scoring: applying %s failed (%s); reconciliation will repair", event_type, exc)
-        try:
+        def mark_stale(event: dict) -> None:
             projection.mark_stale(self.db, municipality_id=event.get("municipality_id"))
-            self.db.commit()
-        except Exception:  # noqa: BLE001 - the reconciler compares watermarks as well
-            self.db.rollback()
+
+        if apply_event(self.db, self.name, event_type, payload, apply, mark_stale):
+            self._publish()
 
     def _publish(self) -> None:
         outbox.publish(self.db, Outbox, self.dispatch, self.name)

@@ -19,14 +19,9 @@ from email.parser import BytesParser
 from pathlib import Path
 
 from services.common.config import REPO_ROOT
+from tests.support.platform import free_port
 
 LINK = re.compile(r"https?://\S+/delegering/([A-Za-z0-9_-]{43})")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class MailCatcher:
