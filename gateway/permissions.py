@@ -7,6 +7,7 @@ answer only for their own unit and the units below it, never municipality-wide q
 from __future__ import annotations
 
 from gateway.models import User
+from services.common.unit_tree import subtree_ids
 
 
 def can_manage_units(user: User) -> bool:
@@ -15,19 +16,6 @@ def can_manage_units(user: User) -> bool:
 
 def can_copy_forward(user: User) -> bool:
     return user.role == "coordinator"
-
-
-def subtree_ids(unit_id: int, units: list[dict]) -> set[int]:
-    """The unit and every unit below it."""
-    found = {unit_id}
-    grew = True
-    while grew:
-        grew = False
-        for unit in units:
-            if unit.get("parent_id") in found and unit["id"] not in found:
-                found.add(unit["id"])
-                grew = True
-    return found
 
 
 def answerable_unit_ids(user: User, units: list[dict]) -> set[int]:

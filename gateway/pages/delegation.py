@@ -16,9 +16,9 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from gateway.auth import municipality_id, roles_required
 from gateway.i18n import current_language, t
 from gateway.pages.common import flat_tree, get_round, list_units, visible_rounds
-from gateway.permissions import subtree_ids
 from gateway.rpc import call
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.common.unit_tree import subtree_ids
 from services.delegation.tokens import local_today
 
 bp = Blueprint("delegation", __name__)

@@ -8,6 +8,8 @@ round's questionnaire when the delegation is made, so the link's scope never gro
 
 from __future__ import annotations
 
+from services.common.unit_tree import subtree_ids
+
 KINDS = ("question", "questions", "area", "unit")
 
 
@@ -67,19 +69,6 @@ def resolve_questions(
     if not keys:
         raise ScopeInvalid("kind", "there are no questions to delegate")
     return keys
-
-
-def subtree_ids(unit_id: int, units: list[dict]) -> set[int]:
-    """The unit and every unit below it."""
-    found = {unit_id}
-    grew = True
-    while grew:
-        grew = False
-        for unit in units:
-            if unit.get("parent_id") in found and unit["id"] not in found:
-                found.add(unit["id"])
-                grew = True
-    return found
 
 
 def manageable_unit_ids(actor: dict, units: list[dict]) -> set[int] | None:

@@ -36,16 +36,3 @@ def check_name_free(name: str, parent_id: int | None, siblings: list[dict], unit
         same = other["name"].casefold() == name.casefold() and other["parent_id"] == parent_id
         if same and other["id"] != unit_id:
             raise UnitRuleBroken("name", f"there is already a unit named {name!r} here")
-
-
-def subtree_ids(unit_id: int, units: list[dict]) -> set[int]:
-    """The unit and everything below it: a unit lead answers for all of it."""
-    found = {unit_id}
-    changed = True
-    while changed:
-        changed = False
-        for unit in units:
-            if unit["parent_id"] in found and unit["id"] not in found:
-                found.add(unit["id"])
-                changed = True
-    return found
