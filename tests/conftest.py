@@ -3,14 +3,21 @@
 Services are tested against the real broker and database, as they run in production. Each test
 session gets its own vhost (dropped and recreated) and databases named after the process id, so
 a local run of the platform on the same machine is never disturbed.
+
+Browser tests run in a session of their own (``BROWSER_TESTS=1``), without eventlet: Playwright's
+driver hangs on a monkey-patched interpreter. Each kind of session ignores the other's tests.
 """
 
-import eventlet
+import os
 
-eventlet.monkey_patch()
+BROWSER_SESSION = os.environ.get("BROWSER_TESTS") == "1"
+if not BROWSER_SESSION:
+    import eventlet
 
-import os  # noqa: E402
+    eventlet.monkey_patch()
+
 import subprocess  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 os.environ.setdefault("SCORING_RECONCILE_SECONDS", "2")
 import uuid  # noqa: E402
@@ -21,6 +28,18 @@ from sqlalchemy import create_engine, text  # noqa: E402
 PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 RABBIT_HOST = os.environ.get("TEST_RABBIT_HOST", "127.0.0.1:5672")
 VHOST = os.environ.get("TEST_RABBIT_VHOST", f"sikkerhedsbaseline_test_{os.getpid()}")
+
+
+BROWSER_TESTS_DIR = Path(__file__).parent / "browser"
+
+
+def pytest_ignore_collect(collection_path: Path, config) -> bool | None:  # noqa: ANN001
+    """Browser tests only in a browser session, and nothing else there."""
+    inside = collection_path == BROWSER_TESTS_DIR or BROWSER_TESTS_DIR in collection_path.parents
+    if BROWSER_SESSION:
+        outside = not inside and collection_path not in BROWSER_TESTS_DIR.parents
+        return True if outside else None
+    return True if inside else None
 
 
 def _rabbitmqctl(*args: str) -> None:

@@ -1,0 +1,139 @@
+"""Browser tests: the whole platform as processes, Playwright driving Debian's Chromium.
+
+One platform per test session (starting it costs more than every page visit together): the
+small 2026 questionnaire open for answering, two municipalities with units and answers, a KL
+analyst and an administrator. Screenshots go to ``$TEST_OUTPUT_DIR/screenshots`` (default
+test-output/), which CI keeps as an artifact.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from nameko.standalone.rpc import ClusterRpcProxy
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from tests.reporting.conftest import AARHUS, VEJLE, seed
+from tests.support.platform import add_users, platform_env, run_platform
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "et-langt-kodeord-til-browsertest"
+AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = Path(os.environ.get("TEST_OUTPUT_DIR", ROOT / "test-output")) / "screenshots"
+USERS = {
+    "coordinator": (AARHUS, "koordinator@aarhus.dk", "Karin Koordinator", "coordinator"),
+    "unit_lead": (AARHUS, "leder.it@aarhus.dk", "Lars Leder", "unit_lead"),
+    "respondent": (AARHUS, "besvarer@aarhus.dk", "Bente Besvarer", "respondent"),
+    "vejle": (VEJLE, "koordinator@vejle.dk", "Villy Vejle", "coordinator"),
+    "kl_analyst": (None, "analytiker@kl.dk", "Anna Analytiker", "kl_analyst"),
+    "admin": (None, "admin@kl.dk", "Adam Admin", "admin"),
+}
+
+
+def chromium_path() -> str:
+    """Debian's Chromium (scripts/ensure-system-packages --browser installs it)."""
+    found = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+    if not found:
+        pytest.fail("Chromium is missing: run scripts/ensure-system-packages --browser")
+    return found
+
+
+@pytest.fixture(scope="session")
+def platform(amqp_uri, pg_database, tmp_path_factory):
+    env = platform_env(amqp_uri, pg_database, tmp_path_factory, BENCHMARK_REFRESH_SECONDS="1")
+    running = run_platform(env, tmp_path_factory)
+    try:
+        with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=60) as rpc:
+            units = seed(rpc, close=False)
+        unit_of = {"unit_lead": units[AARHUS][0]["id"]}
+        add_users(
+            env,
+            [
+                (municipality, email, name, role, unit_of.get(key))
+                for key, (municipality, email, name, role) in USERS.items()
+            ],
+            PASSWORD,
+        )
+        running.units = units
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def chromium(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def new_page(chromium: Browser, platform):
+    """Pages in fresh browser contexts (own cookies), closed after the test."""
+    contexts = []
+
+    def make(width: int = 1280, height: int = 900) -> Page:
+        context = chromium.new_context(
+            base_url=platform.base_url,
+            viewport={"width": width, "height": height},
+            locale="da-DK",
+            bypass_csp=True,
+        )
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def log_in(page: Page, who: str) -> Page:
+    """The login form as a person fills it in: municipality, e-mail, password."""
+    municipality, email, _name, _role = USERS[who]
+    page.goto("/login")
+    choice = "kl" if municipality is None else str(municipality)
+    page.select_option("#municipality", choice)
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"^(?!.*/login).*$"))
+    return page
+
+
+def screenshot(page: Page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    target = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(target), full_page=True)
+    return target
+
+
+SERIOUS = ("serious", "critical")
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """axe-core's WCAG 2.1 A/AA rules on the page as it stands; serious and critical only."""
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    result = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    return [v for v in result["violations"] if v["impact"] in SERIOUS]
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        targets = [", ".join(node["target"]) for node in violation["nodes"][:5]]
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} at {targets}")
+    return "\n".join(lines)
