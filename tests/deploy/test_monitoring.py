@@ -142,6 +142,22 @@ def test_every_metric_in_alerts_and_dashboard_exists():
     assert not unknown, f"metrics no code exports: {unknown}"
 
 
+def test_every_dashboard_query_is_valid_promql(tmp_path):
+    """promtool parses the queries as recording rules (Grafana's variables filled in)."""
+    rules = [
+        {
+            "record": f"dashboard:query_{index}",
+            "expr": expr.replace("$__rate_interval", "1m").replace("$service", ".*"),
+        }
+        for index, expr in enumerate(dashboard_exprs())
+    ]
+    path = tmp_path / "dashboard-rules.yml"
+    path.write_text(yaml.safe_dump({"groups": [{"name": "dashboard", "rules": rules}]}))
+    result = promtool("check", "rules", str(path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"SUCCESS: {len(rules)} rules found" in result.stdout
+
+
 def test_dashboard_shows_red_queues_and_business_figures():
     dashboard = json.loads(DASHBOARD.read_text())
     (source,) = yaml.safe_load(
