@@ -10,7 +10,9 @@ from __future__ import annotations
 import ast
 import functools
 import importlib
+import os
 import re
+import subprocess
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -172,6 +174,43 @@ def test_the_scan_finds_the_variables_the_platform_is_known_to_read():
     for name in ("AMQP_URI", "DATABASE_URL_{}", "METRICS_PORT_{}", "SMTP_HOST", "REPORTS_DIR"):
         assert name in found
     assert found["REPORTS_DIR"] == {"services/reporting/storage.py"}
+
+
+def compose_config(env_file: Path) -> subprocess.CompletedProcess:
+    """``docker-compose config``: the Compose client's own schema check and interpolation (the
+    Debian client, installed by scripts/ensure-system-packages; no engine needed)."""
+    return subprocess.run(
+        [
+            "docker-compose",
+            "--file",
+            str(DEPLOY / "docker-compose.yml"),
+            "--env-file",
+            str(env_file),
+            "config",
+        ],
+        env={"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_compose_client_accepts_the_file_with_the_example_settings():
+    result = compose_config(DEPLOY / ".env.example")
+    assert result.returncode == 0, result.stderr
+    resolved = yaml.safe_load(result.stdout)["services"]
+    replicas = {name: resolved[name]["deploy"]["replicas"] for name in COMPONENTS}
+    assert replicas == {**dict.fromkeys(COMPONENTS, 1), "reporting": 2}
+    survey_uri = urlparse(resolved["survey"]["environment"]["AMQP_URI"])
+    assert (survey_uri.username, survey_uri.password) == ("platform", "change-me-rabbitmq")
+
+
+def test_the_compose_client_refuses_to_start_without_the_secrets(tmp_path):
+    empty = tmp_path / "empty.env"
+    empty.write_text("")
+    result = compose_config(empty)
+    assert result.returncode != 0
+    assert "set RABBITMQ_PASSWORD in deploy/.env" in result.stderr
 
 
 def test_every_component_and_the_infrastructure_is_there(services):
