@@ -226,6 +226,7 @@ def test_one_image_a_command_per_component_that_names_real_code(services):
         assert service["image"] == services["survey"]["image"]
         assert service["command"] == ["python", "-m", "tools.processes", "run", name]
         assert "container_name" not in service, "a fixed name forbids replicas"
+        assert service["init"] is True, "an init process forwards SIGTERM to nameko"
     for name, target in SERVICE_CLASSES.items():
         module, cls = target.split(":")
         assert getattr(importlib.import_module(module), cls).name == name
