@@ -49,6 +49,36 @@ def bin_path(name: str) -> str:
     return str(Path(sys.executable).parent / name)
 
 
+def command(name: str, amqp_uri: str) -> list[str]:
+    """The command line of one component: a nameko service or the gateway (``gateway``)."""
+    if name == "gateway":
+        return [sys.executable, "-m", "gateway.wsgi"]
+    return [bin_path("nameko"), "run", "--broker", amqp_uri, SERVICE_CLASSES[name]]
+
+
+def service_healthy(amqp_uri: str, name: str, timeout: float = 2) -> bool:
+    """Does the service answer its health RPC within the timeout?"""
+    from nameko.standalone.rpc import ClusterRpcProxy
+
+    try:
+        with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=timeout) as rpc:
+            getattr(rpc, name).health()
+    except Exception:  # noqa: BLE001 - any failure means "not healthy"
+        return False
+    return True
+
+
+def gateway_healthy(host: str, port: str, timeout: float = 2) -> bool:
+    """Does the gateway answer ``/healthz`` (its own database reachable) with 200?"""
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"http://{host}:{port}/healthz", timeout=timeout) as reply:  # noqa: S310
+            return reply.status == 200
+    except Exception:  # noqa: BLE001 - any failure means "not healthy"
+        return False
+
+
 @dataclass
 class Platform:
     """The processes of one running platform and the environment they share."""
@@ -60,7 +90,7 @@ class Platform:
     def start_service(self, name: str) -> subprocess.Popen:
         log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 - owned by the process
         proc = subprocess.Popen(
-            [bin_path("nameko"), "run", "--broker", self.env["AMQP_URI"], SERVICE_CLASSES[name]],
+            command(name, self.env["AMQP_URI"]),
             cwd=REPO_ROOT,
             env=self.env,
             stdout=log,
@@ -73,7 +103,7 @@ class Platform:
     def start_gateway(self) -> subprocess.Popen:
         log = open(self.log_dir / "gateway.log", "ab")  # noqa: SIM115 - owned by the process
         proc = subprocess.Popen(
-            [sys.executable, "-m", "gateway.wsgi"],
+            command("gateway", self.env["AMQP_URI"]),
             cwd=REPO_ROOT,
             env=self.env,
             stdout=log,
@@ -105,8 +135,6 @@ class Platform:
 
     def wait_healthy(self, names: tuple[str, ...] = SERVICES, timeout: float = 90) -> None:
         """Block until every named service answers its health RPC."""
-        from nameko.standalone.rpc import ClusterRpcProxy
-
         deadline = time.monotonic() + timeout
         pending = list(names)
         while pending:
@@ -115,13 +143,11 @@ class Platform:
                 if proc is not None and proc.poll() is not None:
                     log = self.log_dir / f"{name}.log"
                     raise RuntimeError(f"{name} exited with {proc.returncode}; see {log}")
-                try:
-                    with ClusterRpcProxy({"AMQP_URI": self.env["AMQP_URI"]}, timeout=2) as rpc:
-                        getattr(rpc, name).health()
+                if service_healthy(self.env["AMQP_URI"], name):
                     pending.remove(name)
-                except Exception:  # noqa: BLE001 - not up yet
-                    if time.monotonic() > deadline:
-                        raise TimeoutError(f"{name} did not become healthy") from None
+                elif time.monotonic() > deadline:
+                    raise TimeoutError(f"{name} did not become healthy")
+                else:
                     time.sleep(0.5)
 
     def wait_http(self, url: str, timeout: float = 30) -> None:
@@ -162,3 +188,31 @@ def start_platform(
         platform.stop()
         raise
     return platform
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m tools.processes run|check <component>``: the container image's commands.
+
+    ``run`` replaces this process with the component (one image, a command per service);
+    ``check`` is the container health check: exit 0 when the component answers.
+    """
+    import argparse
+
+    from services.common import config
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("action", choices=("run", "check"))
+    parser.add_argument("component", choices=(*SERVICES, "gateway"))
+    args = parser.parse_args(argv)
+    if args.action == "run":
+        argv_ = command(args.component, config.amqp_uri())
+        os.execv(argv_[0], argv_)  # noqa: S606 - a fixed command line
+    if args.component == "gateway":
+        healthy = gateway_healthy("127.0.0.1", config.env("GATEWAY_PORT", "5000"))
+    else:
+        healthy = service_healthy(config.amqp_uri(), args.component, timeout=5)
+    return 0 if healthy else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -22,7 +22,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", default=os.environ.get("GATEWAY_PORT", "5000"))
     parser.add_argument("--no-demo", action="store_true", help="start without demo data")
+    parser.add_argument(
+        "--demo-only",
+        action="store_true",
+        help="load the demo data into a platform that already runs (docker compose) and exit",
+    )
     args = parser.parse_args(argv)
+    if args.demo_only:
+        print_logins(load_demo())
+        return 0
     warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     logging.getLogger("amqp").setLevel(logging.ERROR)
@@ -55,12 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nPlatformen kører: {url}")
         print(f"Logfiler: {config.VAR_DIR / 'logs'}   Metrics: {url}metrics")
         print(inbox)
-        if logins:
-            from tools.demo_data import DEMO_PASSWORD
-
-            print(f"\nDemo-logins (adgangskode for alle: {DEMO_PASSWORD}):")
-            for municipality, email, role in logins:
-                print(f"  kommune {municipality:>4}  {email:<28} {role}")
+        print_logins(logins)
         print("\nStop med Ctrl-C.")
         while all(p.poll() is None for p in platform.processes.values()):
             time.sleep(1)
@@ -92,6 +95,15 @@ def start_mail(env: dict[str, str], port: str) -> tuple[object | None, str]:
     env.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp_port), SMTP_SECURITY="none")
     inbox = f"http://127.0.0.1:{http_port}/"
     return process, f"E-mail-indbakke (lokal test-SMTP, alle e-mails lander her): {inbox}"
+
+
+def print_logins(logins: list[tuple[str, str, str]]) -> None:
+    if logins:
+        from tools.demo_data import DEMO_PASSWORD
+
+        print(f"\nDemo-logins (adgangskode for alle: {DEMO_PASSWORD}):")
+        for municipality, email, role in logins:
+            print(f"  kommune {municipality:>4}  {email:<28} {role}")
 
 
 def load_demo() -> list[tuple[str, str, str]]:

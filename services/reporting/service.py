@@ -34,7 +34,7 @@ from nameko.events import EventDispatcher
 from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
-from prometheus_client import Counter
+from prometheus_client import Counter, Gauge
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -73,6 +73,30 @@ REPORT_FAILURES = Counter(
     "Report builds that failed (retried later unless permanent).",
     ["kind", "permanent"],
 )
+JOB_STATES = ("queued", "building", "ready", "failed")
+REPORT_JOBS = Gauge("platform_report_jobs", "Report jobs by state (all municipalities).", ["state"])
+for _state in JOB_STATES:
+    REPORT_JOBS.labels(state=_state)
+REPORT_LAST_ACTIVITY = Gauge(
+    "platform_report_last_activity_timestamp_seconds",
+    "When a report job was last queued, started or finished (Unix time); a run is stalled when "
+    "jobs wait and this stops moving.",
+)
+
+
+def update_job_gauges(db: Session) -> None:
+    """Count the jobs from the database, so every worker reports the same figures."""
+    counts = dict(db.execute(select(ReportJob.state, func.count()).group_by(ReportJob.state)).all())
+    for state in JOB_STATES:
+        REPORT_JOBS.labels(state=state).set(counts.get(state, 0))
+    latest = [
+        db.scalar(select(func.max(column)))
+        for column in (ReportJob.created_at, ReportJob.started_at, ReportJob.finished_at)
+    ]
+    moments = [moment for moment in latest if moment is not None]
+    if moments:
+        REPORT_LAST_ACTIVITY.set(max(moments).replace(tzinfo=UTC).timestamp())
+
 
 # WeasyPrint and friends are CPU-bound: one render at a time per process, in a real thread, so
 # that the eventlet hub keeps answering RPC calls while a report is drawn.
@@ -781,3 +805,4 @@ class ReportingService:
         ).all():
             self._maybe_complete(run_id)
         outbox.publish(self.db, Outbox, self.dispatch, self.name, older_than=timedelta(seconds=2))
+        update_job_gauges(self.db)

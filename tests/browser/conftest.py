@@ -36,10 +36,10 @@ USERS = {
 
 
 def chromium_path() -> str:
-    """Debian's Chromium (scripts/ensure-system-packages --browser installs it)."""
+    """Debian's Chromium (scripts/ensure-system-packages --for-tests installs it)."""
     found = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
     if not found:
-        pytest.fail("Chromium is missing: run scripts/ensure-system-packages --browser")
+        pytest.fail("Chromium is missing: run scripts/ensure-system-packages --for-tests")
     return found
 
 
