@@ -1,13 +1,19 @@
-// Shows the "Log ind med ..." button of the chosen municipality as soon as it is chosen.
-// Without JavaScript the page still works: the server shows the button after the form is sent.
+// Shows the "Log ind med ..." button of the chosen municipality as soon as it is chosen, and
+// hides e-mail and password where that municipality logs in with its own login only.
+// Without JavaScript the page still works: the server shows the same after the form is sent.
 (function () {
   "use strict";
   var select = document.getElementById("municipality");
-  if (!select) { return; }
+  var passwordFields = document.querySelector(".password-fields");
+  if (!select || !passwordFields) { return; }
   function show() {
+    var ssoOnly = false;
     document.querySelectorAll(".sso-choice").forEach(function (choice) {
-      choice.hidden = choice.getAttribute("data-municipality") !== select.value;
+      var chosen = choice.getAttribute("data-municipality") === select.value;
+      choice.hidden = !chosen;
+      if (chosen && choice.getAttribute("data-password-login") === "no") { ssoOnly = true; }
     });
+    passwordFields.hidden = ssoOnly;
   }
   select.addEventListener("change", show);
   select.addEventListener("input", show);

@@ -111,10 +111,12 @@ def user_by_email(app, municipality_id: int, email: str) -> User | None:  # noqa
 
 def test_login_page_offers_the_button_once_the_municipality_is_chosen(client):
     page = client.get("/login")
-    assert 'class="sso-choice notice" data-municipality="751" hidden' in page.text
+    assert 'data-municipality="751" data-password-login="no" hidden' in page.text
     assert "login.js" in page.text
+    assert '<div class="password-fields" >' in page.text
     chosen = client.get("/login?municipality=751&next=/resultater")
-    assert 'data-municipality="751" hidden' not in chosen.text
+    assert 'data-municipality="751" data-password-login="no" >' in chosen.text
+    assert '<div class="password-fields" hidden>' in chosen.text
     assert f"Log ind med {PROVIDER_NAME}" in chosen.text
     assert 'href="/login/oidc/751?next=/resultater"' in chosen.text
 
@@ -214,6 +216,34 @@ def test_refusals_show_why_and_leave_no_session(app, client, provider, fault, cl
     assert not logged_in(client)
     assert client.get("/").headers["Location"].startswith("/login")
     assert user_by_email(app, AARHUS, provider.claims["email"].lower()) is None
+
+
+def _set_user(app, email: str, **values: object) -> None:  # noqa: ANN001
+    with app.app_context():
+        db = app.extensions["gateway_db"]()
+        user = db.scalars(select(User).where(User.email == email)).one()
+        for key, value in values.items():
+            setattr(user, key, value)
+        db.commit()
+        db.close()
+
+
+def test_a_deactivated_user_stays_refused(app, client, provider):
+    _set_user(app, "koordinator@aarhus.dk", active=False)
+    provider.claims["email"] = "koordinator@aarhus.dk"
+    response = sso_login(client)
+    assert response.status_code == 403
+    assert "deaktiveret" in response.text
+    assert not logged_in(client)
+
+
+def test_an_e_mail_of_another_user_is_not_taken_over(app, client, provider):
+    assert sso_login(client).status_code == 302
+    provider.claims["email"] = "koordinator@aarhus.dk"
+    response = sso_login(app.test_client())
+    assert response.status_code == 403
+    assert "bruges allerede af en anden bruger" in response.text
+    assert user_by_email(app, AARHUS, "koordinator@aarhus.dk").oidc_subject is None
 
 
 def test_a_wrong_state_is_refused(app, client):
