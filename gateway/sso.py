@@ -74,7 +74,7 @@ class Identity:
     unit_id: int | None
 
 
-class Refused(Exception):  # noqa: N818 - a refusal, not a programming error
+class Refused(Exception):
     """The claims do not allow a login; ``reason`` picks the message shown to the user."""
 
     def __init__(self, reason: str, **details: object) -> None:
@@ -197,7 +197,7 @@ def map_claims(provider: Provider, claims: Mapping[str, Any]) -> Identity:
     if provider.municipality_claim is not None:
         said = str(claims.get(provider.municipality_claim) or "").strip()
         if not said.isdigit() or int(said) != provider.municipality_id:
-            raise Refused("other_municipality", claimed=said or "-")
+            raise Refused("other_municipality", claimed=said[:20] or "-")
     email = str(claims.get(provider.email_claim) or "").strip().lower()
     if "@" not in email or len(email) > 254:
         raise Refused("no_email")
@@ -213,6 +213,7 @@ def map_claims(provider: Provider, claims: Mapping[str, Any]) -> Identity:
     ]
     if not grants:
         raise Refused("no_role")
+    # The strongest role wins; between two units led, the lower id, so the choice is stable.
     grant = max(grants, key=lambda g: (ROLE_STRENGTH[g.role], -(g.unit_id or 0)))
     name = str(claims.get(provider.name_claim) or "").strip()[:120] or email.split("@")[0]
     return Identity(
