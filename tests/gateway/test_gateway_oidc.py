@@ -246,6 +246,15 @@ def test_an_e_mail_of_another_user_is_not_taken_over(app, client, provider):
     assert user_by_email(app, AARHUS, "koordinator@aarhus.dk").oidc_subject is None
 
 
+def test_the_refusal_speaks_english_after_the_switch(client, provider):
+    client.get("/sprog/en")
+    provider.claims["groups"] = []
+    response = sso_login(client)
+    assert response.status_code == 403
+    assert "You were not logged in" in response.text
+    assert "you have no role in the security baseline for Aarhus" in response.text
+
+
 def test_a_wrong_state_is_refused(app, client):
     response = sso_login(client, callback_query=lambda q: {**q, "state": "forged-state"})
     assert response.status_code == 400
