@@ -60,7 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None, rpc: Any = None) -> Fl
         atexit.register(rpc.close)
     app.extensions["rpc"] = rpc
 
-    from gateway import auth, db, errors, health, i18n, metrics, security
+    from gateway import auth, db, errors, health, i18n, metrics, oidc, security
     from gateway.api import api
     from gateway.pages import register_pages
 
@@ -71,6 +71,7 @@ def create_app(test_config: dict[str, Any] | None = None, rpc: Any = None) -> Fl
     security.init_app(app)
     errors.init_app(app)
     app.register_blueprint(auth.bp)
+    oidc.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(metrics.bp)
     app.register_blueprint(api)

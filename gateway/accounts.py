@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from gateway.models import LANGUAGES, MUNICIPAL_ROLES, ROLES, LoginAttempt, User, utcnow
+from gateway.sso import Identity, Refused
 
 MIN_PASSWORD_LENGTH = 12
 ACCOUNT_FAILURE_LIMIT = 5
@@ -25,6 +26,8 @@ LOCKOUT = timedelta(minutes=15)
 KEEP_ATTEMPTS = timedelta(days=1)
 
 hasher = PasswordHasher()
+# The password hash of a user made by single sign-on: no password ever verifies against it.
+NO_PASSWORD = "!sso"  # noqa: S105 - not a secret: a value no hash check accepts
 _DUMMY_HASH = hasher.hash("a password that no account has")
 
 
@@ -267,3 +270,48 @@ def set_password(db: Session, user: User, password: str) -> None:
         )
     user.password_hash = hasher.hash(password)
     user.session_version += 1
+
+
+def _find_by_subject(db: Session, municipality_id: int, subject: str) -> User | None:
+    return db.scalars(
+        select(User).where(User.municipality_id == municipality_id, User.oidc_subject == subject)
+    ).first()
+
+
+def provision_sso_user(db: Session, municipality_id: int, identity: Identity) -> User:
+    """Create or update the user the identity provider vouched for (flushed, not committed).
+
+    Found by the provider's subject, else by e-mail within the same municipality (an account
+    made before single sign-on, or before the municipality changed provider), so a claim can
+    never reach a user of another municipality. Role, unit, name and e-mail follow the provider.
+    """
+    user = _find_by_subject(db, municipality_id, identity.subject)
+    same_email = find_user(db, municipality_id, identity.email)
+    if user is None:
+        user = same_email
+    elif same_email is not None and same_email.id != user.id:
+        raise Refused("email_taken")
+    if user is None:
+        user = User(
+            municipality_id=municipality_id,
+            password_hash=NO_PASSWORD,
+            active=True,
+            language="da",
+        )
+        db.add(user)
+    elif not user.active:
+        raise Refused("inactive")
+    user.email = identity.email
+    user.name = identity.name
+    user.role = identity.role
+    user.unit_id = identity.unit_id
+    user.oidc_subject = identity.subject
+    db.flush()
+    return user
+
+
+def end_sso_sessions(db: Session, municipality_id: int, subject: str) -> None:
+    """The provider no longer gives this person a role: end their open sessions (not committed)."""
+    user = _find_by_subject(db, municipality_id, subject)
+    if user is not None:
+        user.session_version += 1

@@ -23,7 +23,7 @@ from flask import (
     url_for,
 )
 
-from gateway import accounts
+from gateway import accounts, oidc
 from gateway.db import get_db
 from gateway.i18n import t
 from gateway.metrics import LOGINS
@@ -132,7 +132,7 @@ def municipality_id() -> int:
     return g.user.municipality_id
 
 
-def _safe_next(target: str | None) -> str | None:
+def safe_next(target: str | None) -> str | None:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return None
@@ -145,6 +145,11 @@ def _municipality_choices() -> tuple[list[dict], bool]:
     except ServiceUnavailable:
         return [], False
     return sorted(municipalities, key=lambda m: m["name"]), True
+
+
+def municipality_names() -> dict[int, str]:
+    """Kommunekode to name; empty when survey cannot be reached."""
+    return {m["id"]: m["name"] for m in _municipality_choices()[0]}
 
 
 def _parse_municipality(raw: str) -> tuple[bool, int | None]:
@@ -163,16 +168,25 @@ def _client_ip() -> str:
 
 @bp.route("/login", methods=("GET", "POST"))
 def login() -> Any:
-    """One form for everybody: choose municipality (or KL), e-mail and password."""
+    """One form for everybody: choose municipality (or KL), e-mail and password; a municipality
+    with its own identity provider gets a button that logs in there instead."""
     municipalities, survey_up = _municipality_choices()
+    names = {m["id"]: m["name"] for m in municipalities}
     status = 200
     error = None
-    chosen = request.form.get("municipality", "")
+    chosen = request.values.get("municipality", "")
     email = request.form.get("email", "")
     if request.method == "POST":
         valid, mid = _parse_municipality(chosen)
         password = request.form.get("password", "")
-        if not valid or not email.strip() or not password:
+        provider = oidc.provider_for(mid)
+        if provider is not None and not provider.password_login:
+            error = t(
+                "sso.password_off",
+                municipality=names.get(mid) or t("municipality.code", code=mid),
+                provider=provider.name,
+            )
+        elif not valid or not email.strip() or not password:
             error = t("login.failed")
             LOGINS.labels(outcome="failure").inc()
         else:
@@ -185,24 +199,29 @@ def login() -> Any:
                 LOGINS.labels(outcome="failure").inc()
             else:
                 LOGINS.labels(outcome="success").inc()
-                names = {m["id"]: m["name"] for m in municipalities}
-                return _start_session(result.user, names.get(result.user.municipality_id))
+                return start_session(
+                    result.user,
+                    names.get(result.user.municipality_id),
+                    target=request.form.get("next"),
+                )
     return (
         render_template(
             "login.html",
             municipalities=municipalities,
             survey_up=survey_up,
+            sso_choices=oidc.login_choices(names),
             chosen=chosen,
             email=email,
             error=error,
-            next=_safe_next(request.values.get("next")),
+            next=safe_next(request.values.get("next")),
         ),
         status,
     )
 
 
-def _start_session(user: User, municipality_name: str | None) -> Any:
-    """A fresh session on login, so nothing from before (or planted) carries over."""
+def start_session(user: User, municipality_name: str | None, target: str | None = None) -> Any:
+    """A fresh session on login, so nothing from before (or planted) carries over; then on to
+    ``target`` when it is a local path."""
     language = session.get("lang")
     session.clear()
     session.permanent = True
@@ -213,8 +232,7 @@ def _start_session(user: User, municipality_name: str | None) -> Any:
         session["mname"] = municipality_name
     new_csrf_token()
     flash(t("login.welcome", name=user.name), "success")
-    target = _safe_next(request.form.get("next"))
-    return redirect(target or url_for("dashboard.index"))
+    return redirect(safe_next(target) or url_for("dashboard.index"))
 
 
 @bp.post("/logout")

@@ -13,7 +13,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, generate_latest
 from services.common.metrics import ENTRYPOINT_LATENCY
 
 LOGINS = Counter("platform_logins_total", "Login attempts by outcome.", ["outcome"])
-for _outcome in ("success", "failure", "throttled"):
+for _outcome in ("success", "failure", "throttled", "sso_refused"):
     LOGINS.labels(outcome=_outcome)
 
 bp = Blueprint("metrics", __name__)

@@ -60,6 +60,7 @@ class User(Base):
             sqlite_where=text("municipality_id IS NULL"),
             postgresql_where=text("municipality_id IS NULL"),
         ),
+        Index("uq_users_municipality_oidc_subject", "municipality_id", "oidc_subject", unique=True),
         CheckConstraint(
             "role IN ('coordinator', 'unit_lead', 'respondent', 'kl_analyst', 'admin')",
             name="ck_users_role",
@@ -77,6 +78,8 @@ class User(Base):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     language: Mapped[str] = mapped_column(String(2), default="da")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # "<issuer> <sub>" of a user who logs in through the municipality's identity provider.
+    oidc_subject: Mapped[str | None] = mapped_column(String(512), nullable=True)
 
 
 class LoginAttempt(Base):

@@ -3,6 +3,7 @@
 from tests.gateway.conftest import (  # noqa: F401 - fixtures shared with tests/gateway
     api_headers,
     app,
+    app_config,
     client,
     csrf,
     fake_rpc,

@@ -430,12 +430,19 @@ def fake_rpc() -> FakeRpc:
 
 
 @pytest.fixture
-def app(tmp_path, fake_rpc: FakeRpc):  # noqa: ANN001, ANN201
+def app_config() -> dict:
+    """Extra gateway settings; a test module overrides this fixture to add its own."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, fake_rpc: FakeRpc, app_config: dict):  # noqa: ANN001, ANN201
     app = create_app(
         {
             "DATABASE_URL": f"sqlite:///{tmp_path}/gw.db",
             "SECRET_KEY": "test-secret-key",
             "TESTING": True,
+            **app_config,
         },
         rpc=fake_rpc,
     )

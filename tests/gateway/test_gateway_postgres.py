@@ -52,8 +52,23 @@ def test_migrations_and_accounts_on_postgresql(pg_url):
         assert result.user is user
     with session_scope(pg_url) as db:
         version = db.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        assert version == "0001"
+        assert version == "0010_oidc"
         db.add(User(email="a@kl.dk", name="Dup", role="kl_analyst", password_hash="x"))
+        with pytest.raises(IntegrityError):
+            db.flush()
+        db.rollback()
+    with session_scope(pg_url) as db:
+        for email in ("a@aarhus.dk", "b@aarhus.dk"):
+            db.add(
+                User(
+                    municipality_id=751,
+                    email=email,
+                    name="SSO",
+                    role="respondent",
+                    password_hash="!sso",
+                    oidc_subject="https://idp.example sub-1",
+                )
+            )
         with pytest.raises(IntegrityError):
             db.flush()
         db.rollback()

@@ -19,6 +19,7 @@ from tests.gateway.conftest import (  # noqa: E402, F401
     FakeRpc,
     api_headers,
     app,
+    app_config,
     client,
     csrf,
     fast_password_hashing,
