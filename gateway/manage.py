@@ -1,4 +1,6 @@
-"""Operator commands: ``python -m gateway.manage create-user --municipality 101 ...``.
+"""Operator commands: ``python -m gateway.manage create-user --municipality 101 ...`` and
+``python -m gateway.manage purge-audit`` (remove audit entries older than the retention; the
+gateway also does this by itself at most once an hour).
 
 Without ``--password`` the password is asked for, so it does not end up in the shell history.
 """
@@ -40,11 +42,26 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--language", default="da", choices=("da", "en"))
     create.add_argument("--password", default=None, help="at least 12 characters")
     create.add_argument("--database-url", default=None, help="defaults to DATABASE_URL_GATEWAY")
+    purge = commands.add_parser(
+        "purge-audit", help="remove audit entries older than AUDIT_RETENTION_DAYS (default 730)"
+    )
+    purge.add_argument("--database-url", default=None, help="defaults to DATABASE_URL_GATEWAY")
     return parser
+
+
+def purge_audit(database_url: str | None) -> int:
+    from gateway import audit
+
+    with session_scope(database_url) as db:
+        removed = audit.purge(db)
+    print(f"removed {removed} audit entries older than {audit.retention().days} days")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "purge-audit":
+        return purge_audit(args.database_url)
     password = args.password
     if password is None:
         password = getpass.getpass("Password (min. 12 characters): ")

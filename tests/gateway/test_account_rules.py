@@ -229,3 +229,27 @@ def test_csv_neutralises_formulas_and_uses_danish_time():
     text = audit.to_csv([entry], lambda a: "Logget ind")
     assert text.startswith("\ufefftime;municipality;actor")
     assert "2026-07-01 12:00:00;101;'=HYPERLINK(evil);coordinator;Logget ind" in text
+
+
+def test_purge_audit_command_removes_only_old_entries(tmp_path, monkeypatch, capsys):
+    from gateway import manage
+    from gateway.db import session_scope
+    from gateway.models import utcnow
+
+    monkeypatch.setenv("AUDIT_RETENTION_DAYS", "10")
+    url = f"sqlite:///{tmp_path}/purge.db"
+    actor = audit.Actor(None, "A", "admin")
+    with session_scope(url) as db:
+        audit.write(db, "new", actor, None, now=utcnow())
+        db.add(
+            AuditEntry(
+                created_at=utcnow() - timedelta(days=11),
+                actor_name="A",
+                actor_role="admin",
+                action="old",
+            )
+        )
+    assert manage.main(["purge-audit", "--database-url", url]) == 0
+    assert "removed 1 audit entries older than 10 days" in capsys.readouterr().out
+    with session_scope(url) as db:
+        assert [e.action for e in db.query(AuditEntry)] == ["new"]
