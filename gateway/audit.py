@@ -188,6 +188,9 @@ def entry_for_call(
     A delegate's save is attributed to the delegate, in the delegation's municipality."""
     if (service, method) in DELEGATE_CALLS:
         delegation = (result or {}).get("delegation") or {}
+        if delegation.get("municipality_id") is None:
+            log.warning("a delegate's %s came back without its municipality", method)
+            return None
         name = delegation.get("delegate_name") or "delegeret"
         submitted = method == "delegate_submit"
         return {

@@ -202,6 +202,9 @@ def test_a_delegates_save_is_attributed_to_the_delegate_in_the_delegations_munic
     assert entry["actor"] == audit.Actor(None, "Ole", "delegate")
     assert entry["municipality_id"] == 751 and entry["action"] == "delegation.submitted"
     assert "a-secret-token" not in str(entry)
+    nowhere = {"delegation": {"year": 2026, "delegate_name": "Ole"}}
+    args = ("t", [], "client")
+    assert audit.entry_for_call("delegation", "delegate_save", args, nowhere, None, None) is None
 
 
 def test_reads_are_not_audited_but_report_downloads_are():
