@@ -12,18 +12,21 @@ from flask import Flask
 from services.common import config
 
 MAX_CONTENT_LENGTH = 1024 * 1024
+MIN_SECRET_KEY_LENGTH = 32
 
 
 def _secret_key(test_config: dict | None) -> str:
-    """Signed session cookies need a stable key in production; locally any key will do."""
+    """Signed session cookies need a stable, long key from the environment in production (never
+    from a file or the code); locally a random one will do."""
     if test_config and test_config.get("SECRET_KEY"):
         return test_config["SECRET_KEY"]
     key = config.env("GATEWAY_SECRET_KEY", "")
-    if key:
-        return key
-    if config.is_production():
-        raise RuntimeError("GATEWAY_SECRET_KEY must be set when PLATFORM_ENV=production")
-    return secrets.token_hex(32)
+    if config.is_production() and len(key) < MIN_SECRET_KEY_LENGTH:
+        raise RuntimeError(
+            "GATEWAY_SECRET_KEY must be set (at least "
+            f"{MIN_SECRET_KEY_LENGTH} characters) when PLATFORM_ENV=production"
+        )
+    return key or secrets.token_hex(32)
 
 
 def create_app(test_config: dict[str, Any] | None = None, rpc: Any = None) -> Flask:
