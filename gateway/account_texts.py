@@ -107,6 +107,9 @@ DA: dict[str, str] = {
     "users.role_changed": "Rollen for {name} er ændret.",
     "users.disabled": "{name} er deaktiveret og logget ud.",
     "users.enabled": "{name} er aktiv igen.",
+    "users.totp_reset_button": "Slå to-trins-login fra",
+    "users.totp_reset": "To-trins-login er slået fra for {name}. Personen kan slå det til igen "
+    "under Min konto.",
     "onboarding.title": "Kommuner og koordinatorer",
     "onboarding.intro": "Tag en kommune i brug ved at invitere dens sikkerhedskoordinator. "
     "Koordinatoren får en e-mail med et link til at vælge adgangskode og inviterer derefter "
@@ -285,6 +288,9 @@ EN: dict[str, str] = {
     "users.role_changed": "The role of {name} is changed.",
     "users.disabled": "{name} is disabled and logged out.",
     "users.enabled": "{name} is active again.",
+    "users.totp_reset_button": "Turn off two-step login",
+    "users.totp_reset": "Two-step login is off for {name}. They can turn it on again under My "
+    "account.",
     "onboarding.title": "Municipalities and coordinators",
     "onboarding.intro": "Bring a municipality on board by inviting its security coordinator. The "
     "coordinator gets an e-mail with a link to choose a password and then invites the "

@@ -191,3 +191,25 @@ def _set_active(user_id: int, active: bool) -> Any:
     db.commit()
     flash(t("users.enabled" if active else "users.disabled", name=user.name), "success")
     return redirect(url_for("users.index"))
+
+
+@bp.post("/brugere/<int:user_id>/to-trins-fra")
+@roles_required("coordinator")
+def reset_totp(user_id: int) -> Any:
+    """A colleague who lost the phone: the coordinator turns two-step login off for them."""
+    user = _colleague(user_id)
+    if user.id == g.user.id:
+        return _page(t("users.not_yourself"), status=409)
+    db = get_db()
+    accounts.disable_totp(db, user)
+    audit.write(
+        db,
+        "totp.disabled",
+        audit_actor(),
+        municipality_id(),
+        target=f"{user.name} <{user.email}>",
+        detail={"user_id": user.id},
+    )
+    db.commit()
+    flash(t("users.totp_reset", name=user.name), "success")
+    return redirect(url_for("users.index"))

@@ -531,3 +531,53 @@ def test_purge_runs_by_itself_at_most_hourly(app, monkeypatch):
     db.commit()
     assert "old" not in [e.action for e in trail(app)]
     db.close()
+
+
+def test_coordinator_turns_off_a_colleagues_two_step_login(app, client, login):
+    login()
+    secret = enable_totp(client)
+    assert secret
+    client.post("/logout", data={"csrf_token": csrf_of(client)})
+    db = db_of(app)
+    colleague = db.scalars(select(User).where(User.email == "koordinator@kk.dk")).one()
+    colleague_id = colleague.id
+    create_user(
+        db,
+        municipality_id=MUNICIPALITY,
+        email="vice@kk.dk",
+        name="Vice",
+        role="coordinator",
+        password="correct horse battery",
+    )
+    db.commit()
+    db.close()
+    login(email="vice@kk.dk")
+    assert "Slå to-trins-login fra" in client.get("/brugere").text
+    assert post(client, f"/brugere/{colleague_id}/to-trins-fra").status_code == 302
+    fresh = app.test_client()
+    assert do_login(fresh, "koordinator@kk.dk", "correct horse battery").headers["Location"] == "/"
+    assert [e.action for e in trail(app)].count("totp.disabled") == 1
+
+
+def test_operator_turns_off_two_step_login_from_the_shell(app, client, login, tmp_path):
+    from gateway import manage
+
+    login()
+    enable_totp(client)
+    url = app.config["DATABASE_URL"]
+    assert (
+        manage.main(
+            [
+                "disable-totp",
+                "--municipality",
+                "101",
+                "--email",
+                "koordinator@kk.dk",
+                "--database-url",
+                url,
+            ]
+        )
+        == 0
+    )
+    assert user_by_email(app, "koordinator@kk.dk").totp_secret is None
+    assert manage.main(["disable-totp", "--email", "nobody@kl.dk", "--database-url", url]) == 2
