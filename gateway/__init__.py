@@ -12,24 +12,28 @@ from flask import Flask
 from services.common import config
 
 MAX_CONTENT_LENGTH = 1024 * 1024
+MIN_SECRET_KEY_LENGTH = 32
 
 
 def _secret_key(test_config: dict | None) -> str:
-    """Signed session cookies need a stable key in production; locally any key will do."""
+    """Signed session cookies need a stable, long key from the environment in production (never
+    from a file or the code); locally a random one will do."""
     if test_config and test_config.get("SECRET_KEY"):
         return test_config["SECRET_KEY"]
     key = config.env("GATEWAY_SECRET_KEY", "")
-    if key:
-        return key
-    if config.is_production():
-        raise RuntimeError("GATEWAY_SECRET_KEY must be set when PLATFORM_ENV=production")
-    return secrets.token_hex(32)
+    if config.is_production() and len(key) < MIN_SECRET_KEY_LENGTH:
+        raise RuntimeError(
+            "GATEWAY_SECRET_KEY must be set (at least "
+            f"{MIN_SECRET_KEY_LENGTH} characters) when PLATFORM_ENV=production"
+        )
+    return key or secrets.token_hex(32)
 
 
 def create_app(test_config: dict[str, Any] | None = None, rpc: Any = None) -> Flask:
     """Build the gateway; tests pass their own config and a fake RPC client."""
     app = Flask(__name__)
-    lifetime = int(config.env("SESSION_LIFETIME_MINUTES", "480"))
+    idle_minutes = float(config.env("SESSION_IDLE_MINUTES", "30"))
+    absolute_hours = float(config.env("SESSION_ABSOLUTE_HOURS", "12"))
     app.config.from_mapping(
         SECRET_KEY=_secret_key(test_config),
         DATABASE_URL=config.database_url("gateway"),
@@ -37,7 +41,9 @@ def create_app(test_config: dict[str, Any] | None = None, rpc: Any = None) -> Fl
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=config.is_production(),
-        PERMANENT_SESSION_LIFETIME=timedelta(minutes=lifetime),
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=absolute_hours),
+        SESSION_IDLE_SECONDS=idle_minutes * 60,
+        SESSION_ABSOLUTE_SECONDS=absolute_hours * 3600,
         MAX_CONTENT_LENGTH=MAX_CONTENT_LENGTH,
         RETRY_AFTER_SECONDS=30,
         RPC_TIMEOUT=config.rpc_timeout(),
@@ -88,4 +94,8 @@ def create_app(test_config: dict[str, Any] | None = None, rpc: Any = None) -> Fl
 
     app.register_blueprint(reports.bp)
     app.register_blueprint(reports_kl.bp)
+    from gateway.pages import account, account_links, audit_trail, onboarding, users
+
+    for module in (account, account_links, audit_trail, onboarding, users):
+        app.register_blueprint(module.bp)
     return app

@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask, g, has_request_context, request, session
 from jinja2 import Undefined
 
-from gateway import benchmark_texts, delegation_texts, report_texts, sso_texts
+from gateway import account_texts, benchmark_texts, delegation_texts, report_texts, sso_texts
 from services.common.localtime import LOCAL_TIME
 
 LANGUAGES = ("da", "en")
@@ -572,6 +572,8 @@ DA.update(report_texts.DA)
 EN.update(report_texts.EN)
 DA.update(sso_texts.DA)
 EN.update(sso_texts.EN)
+DA.update(account_texts.DA)
+EN.update(account_texts.EN)
 
 CATALOGS = {"da": DA, "en": EN}
 

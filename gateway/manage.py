@@ -1,4 +1,6 @@
-"""Operator commands: ``python -m gateway.manage create-user --municipality 101 ...``.
+"""Operator commands: ``python -m gateway.manage create-user --municipality 101 ...`` and
+``python -m gateway.manage purge-audit`` (remove audit entries older than the retention; the
+gateway also does this by itself at most once an hour).
 
 Without ``--password`` the password is asked for, so it does not end up in the shell history.
 """
@@ -40,11 +42,48 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--language", default="da", choices=("da", "en"))
     create.add_argument("--password", default=None, help="at least 12 characters")
     create.add_argument("--database-url", default=None, help="defaults to DATABASE_URL_GATEWAY")
+    totp_off = commands.add_parser(
+        "disable-totp", help="turn off two-step login for someone who lost the phone"
+    )
+    totp_off.add_argument("--municipality", type=_municipality, default=None)
+    totp_off.add_argument("--email", required=True)
+    totp_off.add_argument("--database-url", default=None, help="defaults to DATABASE_URL_GATEWAY")
+    purge = commands.add_parser(
+        "purge-audit", help="remove audit entries older than AUDIT_RETENTION_DAYS (default 730)"
+    )
+    purge.add_argument("--database-url", default=None, help="defaults to DATABASE_URL_GATEWAY")
     return parser
+
+
+def disable_totp(municipality: int | None, email: str, database_url: str | None) -> int:
+    from gateway import accounts, audit
+
+    with session_scope(database_url) as db:
+        user = accounts.find_user(db, municipality, email)
+        if user is None:
+            print("error: no such user", file=sys.stderr)
+            return 2
+        accounts.disable_totp(db, user)
+        audit.write(db, "totp.disabled", audit.Actor(None, "operatør", "system"), municipality)
+    print(f"two-step login is off for {email}")
+    return 0
+
+
+def purge_audit(database_url: str | None) -> int:
+    from gateway import audit
+
+    with session_scope(database_url) as db:
+        removed = audit.purge(db)
+    print(f"removed {removed} audit entries older than {audit.retention().days} days")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "purge-audit":
+        return purge_audit(args.database_url)
+    if args.command == "disable-totp":
+        return disable_totp(args.municipality, args.email, args.database_url)
     password = args.password
     if password is None:
         password = getpass.getpass("Password (min. 12 characters): ")

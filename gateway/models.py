@@ -1,4 +1,5 @@
-"""The gateway's own tables: user accounts and login attempts (for throttling)."""
+"""The gateway's own tables: user accounts, their one-time links, login attempts (for
+throttling) and the audit trail."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
+    ForeignKey,
     Index,
     Integer,
     String,
+    Text,
     TypeDecorator,
     UniqueConstraint,
     text,
@@ -78,12 +81,41 @@ class User(Base):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     language: Mapped[str] = mapped_column(String(2), default="da")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    password_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
     # "<issuer> <sub>" of a user who logs in through the municipality's identity provider.
     oidc_subject: Mapped[str | None] = mapped_column(String(512), nullable=True)
+    @property
+    def invited(self) -> bool:
+        """Invited but has not chosen a password yet (cannot log in); a user made by single
+        sign-on logs in at the municipality's identity provider and is never "invited"."""
+        return self.password_set_at is None and self.oidc_subject is None
+
+
+class AccountToken(Base):
+    """A one-time link for an account: an invitation or a password reset. Only the SHA-256
+    of the token is kept; ``used_at`` makes it single-use."""
+
+    __tablename__ = "account_tokens"
+    __table_args__ = (
+        CheckConstraint("purpose IN ('invitation', 'reset')", name="ck_account_tokens_purpose"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(12))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class LoginAttempt(Base):
-    """One login attempt; recent failures per account and per client IP decide throttling."""
+    """One login attempt (``kind`` login), refused account link (link) or password-reset
+    request (reset); recent ones per account and per client IP decide throttling."""
 
     __tablename__ = "login_attempts"
     __table_args__ = (
@@ -94,5 +126,24 @@ class LoginAttempt(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     account: Mapped[str] = mapped_column(String(300))
     ip: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(8), default="login")
     succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class AuditEntry(Base):
+    """Who did what, when, in which municipality (None: national, e.g. onboarding). ``detail``
+    is a short JSON object of ids and keys: never a password, a token or an answer text."""
+
+    __tablename__ = "audit_entries"
+    __table_args__ = (Index("ix_audit_entries_municipality_time", "municipality_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    municipality_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    actor_user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    actor_name: Mapped[str] = mapped_column(String(200))
+    actor_role: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    target: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    detail: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -113,5 +113,10 @@ class RpcClient:
 
 
 def call(service: str, method: str, *args: Any, **kwargs: Any) -> Any:
-    """Call a service through the app's client (the real pool, or a fake in tests)."""
-    return current_app.extensions["rpc"].call(service, method, *args, **kwargs)
+    """Call a service through the app's client (the real pool, or a fake in tests); a call
+    that changes something or hands out a report is written to the audit trail."""
+    result = current_app.extensions["rpc"].call(service, method, *args, **kwargs)
+    from gateway.audit import after_call
+
+    after_call(service, method, args, result)
+    return result

@@ -94,6 +94,7 @@ def load_query(schema: Schema) -> Any:
 from gateway.api import (  # noqa: E402, F401
     admin,
     answers,
+    audit,
     benchmark,  # noqa: E402, F401
     delegations,
     me,

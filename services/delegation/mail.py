@@ -21,6 +21,7 @@ from services.common.localtime import day_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 KINDS = ("invitation", "reminder", "sent_back", "submitted", "digest")
+ACCOUNT_KINDS = ("account_invite", "password_reset")
 LINK_PLACEHOLDER = "@@DELEGATE-LINK@@"
 STATE_LABELS = {
     "assigned": {"da": "Sendt", "en": "Assigned"},
@@ -61,7 +62,7 @@ class RenderedMail:
 
 def render(kind: str, context: dict) -> RenderedMail:
     """Both parts of one message; a missing context value fails loudly (StrictUndefined)."""
-    if kind not in KINDS:
+    if kind not in KINDS + ACCOUNT_KINDS:
         raise ValueError(f"unknown mail kind {kind!r}")
     text = _env.get_template(f"{kind}.txt").render(**context)
     subject, _, body = text.partition("\n")

@@ -963,6 +963,7 @@ class DelegationService:
         da_name, en_name = scope_names(d)
         return {
             "delegation": {
+                "municipality_id": d.municipality_id,
                 "year": d.year,
                 "unit_id": d.unit_id,
                 "scope_name": {"da": da_name, "en": en_name},
@@ -1075,6 +1076,77 @@ class DelegationService:
             text_body=message["text"],
             html_body=message["html"],
             message_id=mail.message_id(key, settings.sender_domain),
+        )
+        self.db.add(row)
+        try:
+            self.db.commit()
+        except IntegrityError:
+            self.db.rollback()
+            existing = self.db.scalar(select(MailMessage).where(MailMessage.idempotency_key == key))
+            return {"id": existing.id, "state": existing.state, "created": False}
+        return {"id": row.id, "state": row.state, "created": True}
+
+    # -- account e-mails for the gateway (issue 6) --------------------------------------------
+
+    @rpc
+    def queue_account_mail(
+        self,
+        municipality_id: int | None,
+        idempotency_key: str,
+        kind: str,
+        recipient: dict,
+        context: dict,
+        token: str,
+        link_path: str,
+    ) -> dict:
+        """Queue an invitation or password-reset e-mail for the gateway's accounts.
+
+        Rendered here from this service's templates (Danish, then English) and sent through the
+        same outbox and retries as every other mail. The link's token is kept only in the
+        outbox's ``secret`` until the mail is handed to SMTP, like a delegate's link; the
+        gateway keeps only its hash. Idempotent by ``idempotency_key``.
+        """
+        if kind not in mail.ACCOUNT_KINDS:
+            raise ValidationFailed(f"kind must be one of {', '.join(mail.ACCOUNT_KINDS)}", "kind")
+        if not tokens.looks_like_token(token):
+            raise ValidationFailed("not a link token", field="token")
+        if not isinstance(link_path, str) or not link_path.startswith("/"):
+            raise ValidationFailed("link_path must be a path", field="link_path")
+        address = str(recipient.get("email", "")).strip()
+        if "@" not in address or any(c.isspace() for c in address) or len(address) > 254:
+            raise ValidationFailed("not an e-mail address", field="recipient.email")
+        key = f"account:{idempotency_key}"[:160]
+        existing = self.db.scalar(select(MailMessage).where(MailMessage.idempotency_key == key))
+        if existing is not None:
+            return {"id": existing.id, "state": existing.state, "created": False}
+        full = {
+            "name": str(recipient.get("name", "")),
+            "email": address,
+            "municipality_name": "",
+            "inviter_name": "",
+            "role_da": "",
+            "role_en": "",
+            "expires_da": "",
+            "expires_en": "",
+            "login_url": f"{public_base_url()}/login",
+            **context,
+            "link": mail.LINK_PLACEHOLDER,
+        }
+        rendered = mail.render(kind, full)
+        settings = mailer.SmtpSettings.from_env()
+        row = MailMessage(
+            idempotency_key=key,
+            municipality_id=municipality_id or 0,
+            delegation_id=None,
+            kind=kind,
+            to_name=full["name"][:120],
+            to_addr=address,
+            subject=rendered.subject[:300],
+            text_body=rendered.text,
+            html_body=rendered.html,
+            message_id=mail.message_id(key, settings.sender_domain),
+            secret=token,
+            link_base=f"{public_base_url()}{link_path}",
         )
         self.db.add(row)
         try:

@@ -9,28 +9,16 @@ extension of the due date because the expiry is derived from the delegation, not
 from __future__ import annotations
 
 import hashlib
-import re
-import secrets
 from datetime import UTC, date, datetime, time, timedelta
 
 from services.common.localtime import LOCAL_TIME
-
-TOKEN_BYTES = 32
-TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{43}$")
-
-
-def new_token() -> str:
-    """43 URL-safe characters carrying 256 random bits."""
-    return secrets.token_urlsafe(TOKEN_BYTES)
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
-
-
-def looks_like_token(candidate: object) -> bool:
-    """A cheap shape check so that tampered or truncated links are refused before any lookup."""
-    return isinstance(candidate, str) and bool(TOKEN_PATTERN.match(candidate))
+from services.common.tokens import (  # noqa: F401 - the delegation's link rules, shared
+    TOKEN_BYTES,
+    TOKEN_PATTERN,
+    looks_like_token,
+    new_token,
+    token_hash,
+)
 
 
 def expires_at(due_date: date, grace_days: int) -> datetime:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select
 
+from gateway.models import AuditEntry
 from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.delegation.errors import TooManyAttempts
 from tests.gateway.conftest import MUNICIPALITY
@@ -128,6 +130,7 @@ class FakeDelegation:
             raise self.refuse_link
         return {
             "delegation": {
+                "municipality_id": 101,
                 "year": 2026,
                 "unit_id": None,
                 "scope_name": {"da": "kommunen samlet", "en": "the municipality"},
@@ -168,6 +171,14 @@ def fake_delegation(fake_rpc):
     fake.question = fake_rpc.survey.questionnaires[2026]["areas"][0]["questions"][0]
     fake_rpc.services["delegation"] = fake
     return fake
+
+
+def audit_entries(app):
+    db = app.extensions["gateway_db"]()
+    try:
+        return list(db.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+    finally:
+        db.close()
 
 
 def calls(fake_rpc, method):
@@ -316,6 +327,11 @@ def test_delegate_page_without_login_saves_only_delegated_questions(
     _, _, args, _ = calls(fake_rpc, "delegate_save")[0]
     assert args[0] == TOKEN
     assert [a["question_key"] for a in args[1]] == ["governance.policy"]
+    entries = audit_entries(client.application)
+    assert [(e.municipality_id, e.actor_name, e.actor_role, e.action) for e in entries] == [
+        (101, "Ole Hansen", "delegate", "answers.saved")
+    ]
+    assert TOKEN not in str([(e.target, e.detail) for e in entries])
     fake_delegation.fail_next = ValidationFailed("level 1-5", field="answers[0].value")
     bad = client.post(
         f"/delegering/{TOKEN}",

@@ -460,3 +460,48 @@ def test_daily_digest_when_enabled(platform, catcher, env):
         send_reminders()
     digest = catcher.wait_for("mette@aarhus.dk")
     assert len(digest) == 1 and "Ole Hansen" in text_of(digest[0])
+
+
+def test_account_mail_carries_the_link_and_forgets_the_token_once_sent(platform, catcher):
+    """The gateway's invitations and resets leave through this outbox (issue 6)."""
+    rpc = platform
+    token = tokens.new_token()
+    queued = rpc.delegation.queue_account_mail(
+        AARHUS,
+        "invitation:7:abc",
+        "account_invite",
+        {"name": "Ole Hansen", "email": "ole.konto@aarhus.dk"},
+        {"municipality_name": "Aarhus", "inviter_name": "Mette Kjær", "role_da": "besvarer"},
+        token,
+        "/konto/invitation/",
+    )
+    assert queued["created"] is True
+    again = rpc.delegation.queue_account_mail(
+        AARHUS,
+        "invitation:7:abc",
+        "account_invite",
+        {"name": "Ole Hansen", "email": "ole.konto@aarhus.dk"},
+        {},
+        token,
+        "/konto/invitation/",
+    )
+    assert again == {"id": queued["id"], "state": again["state"], "created": False}
+    mail = catcher.wait_for("ole.konto@aarhus.dk")[0]
+    body = text_of(mail)
+    assert mail["Subject"].startswith("Invitation til Sikkerhedsbaseline for Aarhus")
+    assert f"http://gateway.test/konto/invitation/{token}" in body
+    assert "Mette Kjær har oprettet en konto til dig" in body and "-- English --" in body
+    assert f"/konto/invitation/{token}" in html_of(mail)
+    wait_for(lambda: metric("platform_mails_pending") == 0)
+    engine = create_engine(rpc.config["DATABASE_URL_DELEGATION"])
+    with engine.connect() as conn:
+        stored = conn.execute(
+            text("SELECT secret, text_body FROM mail_messages WHERE id = :id"), {"id": queued["id"]}
+        ).one()
+    engine.dispose()
+    assert stored.secret is None and token not in stored.text_body
+    with pytest.raises(ValidationFailed) as refused:
+        rpc.delegation.queue_account_mail(
+            AARHUS, "x", "digest", {"email": "a@b.dk"}, {}, token, "/konto/invitation/"
+        )
+    assert refused.value.field == "kind"

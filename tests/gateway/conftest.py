@@ -389,6 +389,38 @@ class FakeHealthOnly:
         return {"service": self.name, "status": "ok"}
 
 
+class FakeDelegation(FakeHealthOnly):
+    """delegation's account-mail RPC: keeps what would be e-mailed, by address."""
+
+    def __init__(self) -> None:
+        super().__init__("delegation")
+        self.account_mails: list[dict] = []
+
+    def queue_account_mail(
+        self,
+        municipality_id: int | None,
+        idempotency_key: str,
+        kind: str,
+        recipient: dict,
+        context: dict,
+        token: str,
+        link_path: str,
+    ) -> dict:
+        self.account_mails.append(
+            {
+                "municipality_id": municipality_id,
+                "kind": kind,
+                "to": recipient["email"],
+                "context": context,
+                "link": f"{link_path}{token}",
+            }
+        )
+        return {"id": len(self.account_mails), "state": "pending", "created": True}
+
+    def links_to(self, address: str) -> list[str]:
+        return [m["link"] for m in self.account_mails if m["to"] == address]
+
+
 class FakeRpc:
     """Stands in for RpcClient: same ``call``; services in ``down`` raise ServiceUnavailable."""
 
@@ -398,7 +430,7 @@ class FakeRpc:
         self.services = {
             "survey": self.survey,
             "scoring": self.scoring,
-            "delegation": FakeHealthOnly("delegation"),
+            "delegation": FakeDelegation(),
             "benchmark": FakeBenchmark(),
             "reporting": FakeHealthOnly("reporting"),
         }

@@ -83,7 +83,7 @@ def test_ensure_user_is_idempotent(db):
         email="demo@kk.dk",
         name="Demo",
         role="respondent",
-        password="demo password 1",
+        password="first long passphrase",
     )
     second = ensure_user(
         db,
@@ -91,7 +91,7 @@ def test_ensure_user_is_idempotent(db):
         email="DEMO@kk.dk",
         name="Other",
         role="coordinator",
-        password="demo password 2",
+        password="second long passphrase",
     )
     assert first.id == second.id
     assert second.role == "respondent"

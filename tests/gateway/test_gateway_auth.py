@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 import gateway.accounts
 from gateway import create_app
 from gateway.models import User, utcnow
@@ -108,21 +110,23 @@ def test_session_cookie_flags(client, login):
 
 def test_session_cookie_is_secure_in_production(tmp_path, fake_rpc, monkeypatch):
     monkeypatch.setenv("PLATFORM_ENV", "production")
-    monkeypatch.setenv("GATEWAY_SECRET_KEY", "a production secret")
+    monkeypatch.setenv("GATEWAY_SECRET_KEY", "a production secret of enough length")
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/prod.db"}, rpc=fake_rpc)
     assert app.config["SESSION_COOKIE_SECURE"] is True
-    assert app.config["SECRET_KEY"] == "a production secret"
+    assert app.config["SECRET_KEY"] == "a production secret of enough length"
 
 
-def test_production_refuses_to_start_without_secret_key(tmp_path, fake_rpc, monkeypatch):
+@pytest.mark.parametrize("key", [None, "", "too-short-to-sign-cookies"])
+def test_production_refuses_to_start_without_a_long_secret_key(
+    tmp_path, fake_rpc, monkeypatch, key
+):
     monkeypatch.setenv("PLATFORM_ENV", "production")
-    monkeypatch.delenv("GATEWAY_SECRET_KEY", raising=False)
-    try:
-        create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/prod.db"}, rpc=fake_rpc)
-    except RuntimeError as exc:
-        assert "GATEWAY_SECRET_KEY" in str(exc)
+    if key is None:
+        monkeypatch.delenv("GATEWAY_SECRET_KEY", raising=False)
     else:
-        raise AssertionError("started without a secret key")
+        monkeypatch.setenv("GATEWAY_SECRET_KEY", key)
+    with pytest.raises(RuntimeError, match="GATEWAY_SECRET_KEY"):
+        create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/prod.db"}, rpc=fake_rpc)
 
 
 def test_login_starts_a_fresh_session(client, login):

@@ -59,6 +59,9 @@ def test_download_is_the_stored_file_and_another_municipality_gets_404(client, l
     assert client.get(f"/rapporter/{other['id']}/fil").status_code == 404
     assert client.get(f"/api/v1/reports/{other['id']}/file").status_code == 404
     assert client.get(f"/api/v1/reports/{own['id']}/file").data == PDF
+    downloads = [e for e in client.get("/api/v1/audit").get_json() if e["role"] == "coordinator"]
+    downloads = [e for e in downloads if e["action"] == "report.downloaded"]
+    assert [e["target"] for e in downloads] == [str(own["id"])] * 2
 
 
 def test_an_html_report_opens_inline_without_scripts(client, login, fake_rpc):

@@ -1,7 +1,7 @@
 """Single sign-on: the identity provider's subject of a user.
 
-Revision ID: 0010_oidc
-Revises: 0001
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-28
 
 """
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0010_oidc"
-down_revision: str | Sequence[str] | None = "0001"
+revision: str = "0004"
+down_revision: str | Sequence[str] | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
