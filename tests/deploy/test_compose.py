@@ -32,7 +32,6 @@ SCANNED = ("services", "gateway", "tools")
 OPTIONAL = {
     "MAX_WORKERS": "nameko workers per process; the default 10 fits the database pool",
     "RPC_POOL_SIZE": "gateway RPC proxies; default 8",
-    "SESSION_LIFETIME_MINUTES": "gateway session lifetime; default 480",
     "SMTP_TIMEOUT": "SMTP timeout; default 10 s",
     "MAIL_SEND_SECONDS": "delegation outbox interval",
     "MAIL_RETRY_BASE_SECONDS": "delegation mail backoff",
