@@ -13,7 +13,7 @@ from flask import Flask, current_app, render_template, request
 from nameko.exceptions import RemoteError
 from werkzeug.exceptions import HTTPException
 
-from gateway.i18n import DA, t
+from gateway.i18n import has_text, t
 from gateway.problems import problem
 from gateway.rpc import ServiceUnavailable
 from services.common.errors import PlatformError
@@ -36,7 +36,7 @@ def wants_problem() -> bool:
 
 def error_page(status: int, message: str | None = None, **context: Any) -> tuple[str, int]:
     """The Danish (or English) error page; statuses without their own text get the generic one."""
-    shown = status if f"error.{status}.title" in DA else (500 if status >= 500 else 400)
+    shown = status if has_text(f"error.{status}.title") else (500 if status >= 500 else 400)
     return render_template("error.html", status=shown, message=message, **context), status
 
 

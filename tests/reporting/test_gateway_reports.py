@@ -4,8 +4,6 @@ their own side."""
 
 import hashlib
 
-from gateway.report_texts import DA as REPORT_DA
-from gateway.report_texts import EN as REPORT_EN
 from tests.gateway.conftest import MUNICIPALITY, OTHER_MUNICIPALITY
 from tests.reporting.fakes import PDF
 
@@ -159,7 +157,3 @@ def test_api_orders_with_the_session_municipality_and_validates(
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     for path in ("/api/v1/reports", "/api/v1/reports/{job_id}/file", "/api/v1/kl/annual-runs"):
         assert path in paths
-
-
-def test_report_texts_exist_in_both_languages():
-    assert set(REPORT_DA) == set(REPORT_EN)
