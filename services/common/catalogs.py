@@ -22,7 +22,7 @@ from babel.support import Translations
 LANGUAGES = ("da", "en")
 SOURCE_LANGUAGE = "da"
 DOMAIN = "messages"
-FOLDERS = ("gateway/translations",)
+FOLDERS = ("gateway/translations", "services/reporting/translations")
 
 
 def po_path(folder: Path, lang: str) -> Path:
@@ -62,6 +62,13 @@ class Catalogs:
         self.translations = {
             lang: Translations.load(str(self.folder), [lang], DOMAIN) for lang in LANGUAGES
         }
+        self._keys = {lang: _read_keys(po_path(self.folder, lang)) for lang in LANGUAGES}
+
+    def get(self, key: str, lang: str) -> str | None:
+        """The text in exactly this language, or None when that catalogue lacks the key."""
+        if key not in self._keys.get(lang, ()):
+            return None
+        return self.translations[lang].gettext(key)
 
     def raw(self, key: str, lang: str) -> str:
         """The text before placeholders are filled; Danish, then the key, when missing."""
@@ -79,8 +86,12 @@ class Catalogs:
         return text.format(**values) if values else text
 
     def keys(self, lang: str) -> set[str]:
-        with po_path(self.folder, lang).open("rb") as source:
-            return {message.id for message in read_po(source) if message.id}
+        return set(self._keys[lang])
+
+
+def _read_keys(po: Path) -> frozenset[str]:
+    with po.open("rb") as source:
+        return frozenset(message.id for message in read_po(source) if message.id)
 
 
 def main(argv: list[str]) -> int:

@@ -210,4 +210,12 @@ def test_html_is_self_contained_with_accessible_charts(aarhus):
 
 
 def test_both_languages_have_every_text():
-    assert set(texts.DA) == set(texts.EN)
+    assert texts.CATALOGS.keys("da") == texts.CATALOGS.keys("en")
+    assert all(
+        texts.Texts(lang)(key).strip() for lang in ("da", "en") for key in texts.CATALOGS.keys(lang)
+    )
+
+
+def test_a_missing_text_is_an_error_naming_the_key():
+    with pytest.raises(KeyError, match="no.such.text"):
+        texts.Texts("en")("no.such.text")
