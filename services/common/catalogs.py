@@ -22,7 +22,11 @@ from babel.support import Translations
 LANGUAGES = ("da", "en")
 SOURCE_LANGUAGE = "da"
 DOMAIN = "messages"
-FOLDERS = ("gateway/translations", "services/reporting/translations")
+FOLDERS = (
+    "gateway/translations",
+    "services/delegation/translations",
+    "services/reporting/translations",
+)
 
 
 def po_path(folder: Path, lang: str) -> Path:

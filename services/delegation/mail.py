@@ -1,9 +1,11 @@
-"""The e-mails of a delegation: rendered from Jinja2 templates in files, Danish then English.
+"""The e-mails of a delegation and of accounts: Danish first, then English, in one message.
 
-Each message has a plain-text and an HTML part from ``templates/<kind>.txt`` and
-``templates/<kind>.html``; the text template's first line is the subject. A delegate's link is
-rendered as a placeholder and filled in only when the mail is handed to SMTP, so the clear token
-is kept in the database just as long as the mail is waiting to be sent.
+Each kind has a plain-text and an HTML template (``templates/<kind>.txt`` and ``.html``) without
+a word of its own: every sentence comes from the gettext catalogues in ``translations/`` and the
+template is rendered once per language. The text template's first line is the subject; the
+subject joins both languages with " / ". A delegate's link is rendered as a placeholder and
+filled in only when the mail is handed to SMTP, so the clear token is kept in the database just
+as long as the mail is waiting to be sent.
 """
 
 from __future__ import annotations
@@ -13,24 +15,21 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
+from functools import partial
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
+from services.common.catalogs import LANGUAGES, Catalogs
 from services.common.localtime import day_text
 
 TEMPLATES = Path(__file__).parent / "templates"
+CATALOGS = Catalogs(Path(__file__).parent / "translations")
 KINDS = ("invitation", "reminder", "sent_back", "submitted", "digest")
 ACCOUNT_KINDS = ("account_invite", "password_reset")
 LINK_PLACEHOLDER = "@@DELEGATE-LINK@@"
-STATE_LABELS = {
-    "assigned": {"da": "Sendt", "en": "Assigned"},
-    "in_progress": {"da": "I gang", "en": "In progress"},
-    "submitted": {"da": "Indsendt – afventer godkendelse", "en": "Submitted – awaiting review"},
-    "sent_back": {"da": "Sendt tilbage", "en": "Sent back"},
-    "approved": {"da": "Godkendt", "en": "Approved"},
-    "revoked": {"da": "Trukket tilbage", "en": "Revoked"},
-}
+TEXT_SEPARATOR = "\n\n-- English --\n\n"
 
 _env = Environment(
     loader=FileSystemLoader(str(TEMPLATES)),
@@ -41,16 +40,9 @@ _env = Environment(
 )
 
 
-def date_da(value: date) -> str:
-    return day_text(value, "da")
-
-
-def date_en(value: date) -> str:
-    return day_text(value, "en")
-
-
-_env.filters.update(date_da=date_da, date_en=date_en)
-_env.globals["state_labels"] = STATE_LABELS
+def state_label(state: str, lang: str) -> str:
+    """A delegation state as people read it (the coordinator's pages use the same words)."""
+    return CATALOGS.text(f"state.{state}", lang)
 
 
 @dataclass(frozen=True)
@@ -60,14 +52,50 @@ class RenderedMail:
     html: str
 
 
+def _in_language(context: dict, lang: str) -> dict:
+    """The context as one language sees it: ``scope_name_da`` becomes ``scope_name``, etc."""
+    values = dict(context)
+    suffix = f"_{lang}"
+    for key, value in context.items():
+        if key.endswith(suffix):
+            values[key.removesuffix(suffix)] = value
+    values.update(
+        lang=lang,
+        t=partial(_text, lang),
+        day=partial(_day, lang),
+    )
+    return values
+
+
+def _text(lang: str, key: str, **values: object) -> str:
+    return CATALOGS.text(key, lang, **values)
+
+
+def _day(lang: str, value: date) -> str:
+    return day_text(value, lang)
+
+
 def render(kind: str, context: dict) -> RenderedMail:
     """Both parts of one message; a missing context value fails loudly (StrictUndefined)."""
     if kind not in KINDS + ACCOUNT_KINDS:
         raise ValueError(f"unknown mail kind {kind!r}")
-    text = _env.get_template(f"{kind}.txt").render(**context)
-    subject, _, body = text.partition("\n")
-    html = _env.get_template(f"{kind}.html").render(subject=subject.strip(), **context)
-    return RenderedMail(subject.strip(), body.lstrip("\n"), html)
+    subjects, texts, bodies = [], [], []
+    for lang in LANGUAGES:
+        values = _in_language(context, lang)
+        subject, _, text = _env.get_template(f"{kind}.txt").render(**values).partition("\n")
+        subjects.append(subject.strip())
+        texts.append(text.strip("\n"))
+        body = _env.get_template(f"{kind}.html").render(**values)
+        bodies.append((lang, Markup(body)))  # noqa: S704 - escaped by its own autoescaping template
+    subject = " / ".join(subjects)
+    footer = " · ".join(CATALOGS.text("mail.footer", lang) for lang in LANGUAGES)
+    html = _env.get_template("_layout.html").render(
+        subject=subject,
+        municipality_name=context.get("municipality_name", ""),
+        bodies=bodies,
+        footer=footer,
+    )
+    return RenderedMail(subject, TEXT_SEPARATOR.join(texts), html)
 
 
 def message_id(idempotency_key: str, domain: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import smtplib
 from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
@@ -413,3 +414,38 @@ def test_smtp_settings_from_environment(monkeypatch):
     monkeypatch.setenv("SMTP_SECURITY", "ssl3")
     with pytest.raises(ValueError):
         mailer.SmtpSettings.from_env()
+
+
+def test_mail_templates_hold_no_words_of_their_own():
+    """Every sentence comes from the catalogues, so both languages say the same."""
+    brand = {"Sikkerhedsbaseline"}
+    for template in mail.TEMPLATES.iterdir():
+        source = template.read_text(encoding="utf-8")
+        source = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", " ", source, flags=re.S)
+        source = re.sub(r"<[^>]*>", " ", source)
+        words = set(re.findall(r"[A-Za-zÆØÅæøå]{2,}", source)) - brand
+        assert not words, f"{template.name}: {sorted(words)}"
+
+
+def test_every_mail_text_exists_in_both_languages():
+    assert mail.CATALOGS.keys("da") == mail.CATALOGS.keys("en")
+
+
+@pytest.mark.parametrize("kind", ["account_invite", "password_reset"])
+def test_account_mails_are_danish_then_english(kind):
+    context = {
+        "municipality_name": "Odense",
+        "name": "Bo",
+        "inviter_name": "Mette",
+        "role_da": "besvarer",
+        "role_en": "respondent",
+        "expires_da": "5. december 2026 kl. 12:00",
+        "expires_en": "5 December 2026 at 12:00",
+        "login_url": "http://x/login",
+        "email": "bo@odense.dk",
+        "link": mail.LINK_PLACEHOLDER,
+    }
+    rendered = mail.render(kind, context)
+    assert rendered.text.index("Kære Bo") < rendered.text.index("Dear Bo")
+    assert "5. december 2026" in rendered.text and "5 December 2026" in rendered.text
+    assert '<div lang="en">' in rendered.html
