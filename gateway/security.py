@@ -1,8 +1,15 @@
-"""CSRF protection and browser security headers.
+"""CSRF protection and browser security headers: the one place that sets them.
 
 Forms carry the session's token in a hidden field; JSON API calls send it in ``X-CSRF-Token``
 (checked in the API blueprint). SameSite=Lax cookies already stop most cross-site posts; the
 token also covers old browsers and same-site subdomains.
+
+Every response gets a Content-Security-Policy without inline scripts or styles (templates keep
+scripts and styles in ``gateway/static``; ``tests/gateway/test_gateway_security_headers.py``
+refuses inline ones), is never framed, sniffed or cached, and leaks no referrer across sites.
+Delegate link pages send no referrer at all: the token in their URL is the delegate's key.
+HSTS is sent only on HTTPS requests; behind a reverse proxy the scheme comes from
+``X-Forwarded-Proto`` only when ``GATEWAY_TRUSTED_PROXIES`` says how many proxies to trust.
 """
 
 from __future__ import annotations
@@ -18,8 +25,11 @@ from gateway.i18n import t
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 )
+HSTS = "max-age=31536000; includeSubDomains"
+# Pages whose URL is a secret (the delegate's token): no Referer to anybody, not even ourselves.
+NO_REFERRER_ENDPOINTS = frozenset({"delegate.page"})
 
 
 def init_app(app: Flask) -> None:
@@ -57,7 +67,13 @@ def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.endpoint in NO_REFERRER_ENDPOINTS:
+        response.headers["Referrer-Policy"] = "no-referrer"
+    else:
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     if request.endpoint and request.endpoint != "static":
         response.headers.setdefault("Cache-Control", "no-store")
     return response
