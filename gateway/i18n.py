@@ -67,6 +67,8 @@ DA: dict[str, str] = {
     "logout.done": "Du er logget ud.",
     "csrf.failed": "Formularen kunne ikke sendes, fordi den er udløbet eller ugyldig. Gå "
     "tilbage, genindlæs siden og prøv igen.",
+    "input.unstorable": "Et felt indeholder et tegn, der ikke kan gemmes (NUL). Fjern det og "
+    "prøv igen.",
     "error.back": "Til forsiden",
     "error.400.title": "Forkert forespørgsel",
     "error.400.text": "Forespørgslen kunne ikke behandles.",
@@ -337,6 +339,8 @@ EN: dict[str, str] = {
     "logout.done": "You are logged out.",
     "csrf.failed": "The form could not be sent because it has expired or is invalid. Go back, "
     "reload the page and try again.",
+    "input.unstorable": "A field contains a character that cannot be stored (NUL). Remove it "
+    "and try again.",
     "error.back": "To the front page",
     "error.400.title": "Bad request",
     "error.400.text": "The request could not be processed.",

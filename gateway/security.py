@@ -33,6 +33,7 @@ NO_REFERRER_ENDPOINTS = frozenset({"delegate.page"})
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_unstorable_input)
     app.before_request(check_form_csrf)
     app.after_request(add_security_headers)
     app.jinja_env.globals["csrf_token"] = csrf_token
@@ -51,6 +52,21 @@ def csrf_token() -> str:
 def token_matches(candidate: str | None) -> bool:
     expected = session.get("csrf")
     return bool(expected and candidate) and hmac.compare_digest(expected, candidate)
+
+
+def refuse_unstorable_input() -> ResponseReturnValue | None:
+    """A NUL in a query or form value (``%00``) is a 400 before it reaches any database.
+
+    JSON bodies and API queries are checked field by field in ``services.common.validation``.
+    """
+    if request.path.startswith("/api/"):
+        return None
+    sources = (request.args, request.form) if request.method in UNSAFE_METHODS else (request.args,)
+    if any(
+        "\x00" in value for source in sources for _, values in source.lists() for value in values
+    ):
+        abort(400, description=t("input.unstorable"))
+    return None
 
 
 def check_form_csrf() -> ResponseReturnValue | None:

@@ -103,6 +103,22 @@ def test_api_body_over_one_mebibyte_is_a_problem(coordinator, api_headers):
     assert response.mimetype == "application/problem+json"
 
 
+def test_a_nul_in_a_form_or_query_is_400_before_any_database(client, csrf):
+    """PostgreSQL refuses NUL in text; the login form would otherwise end in a 500."""
+    response = client.post(
+        "/login",
+        data={
+            "municipality": "101",
+            "email": "a\x00@kk.dk",
+            "password": "x",
+            "csrf_token": csrf(client),
+        },
+    )
+    assert response.status_code == 400
+    assert "NUL" in response.text
+    assert client.get("/login?next=/%00").status_code == 400
+
+
 def test_templates_have_no_inline_scripts_styles_or_handlers():
     found = [
         f"{path.relative_to(TEMPLATES)}:{number}: {line.strip()}"
