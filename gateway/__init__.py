@@ -13,6 +13,10 @@ from services.common import config
 
 MAX_CONTENT_LENGTH = 1024 * 1024
 MIN_SECRET_KEY_LENGTH = 32
+# Forms: every non-file field together at most 1 MiB, at most 1000 fields (the answering page of
+# the largest unit sends a few hundred); beyond that werkzeug stops parsing and answers 413.
+MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH
+MAX_FORM_PARTS = 1000
 
 
 def _secret_key(test_config: dict | None) -> str:
@@ -45,6 +49,8 @@ def create_app(test_config: dict[str, Any] | None = None, rpc: Any = None) -> Fl
         SESSION_IDLE_SECONDS=idle_minutes * 60,
         SESSION_ABSOLUTE_SECONDS=absolute_hours * 3600,
         MAX_CONTENT_LENGTH=MAX_CONTENT_LENGTH,
+        MAX_FORM_MEMORY_SIZE=MAX_FORM_MEMORY_SIZE,
+        MAX_FORM_PARTS=MAX_FORM_PARTS,
         RETRY_AFTER_SECONDS=30,
         RPC_TIMEOUT=config.rpc_timeout(),
         JSON_SORT_KEYS=False,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from marshmallow import Schema, ValidationError
 
 from services.common.errors import ValidationFailed
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -31,8 +34,33 @@ def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     return flat
 
 
+def unstorable_text(data: Any, prefix: str = "") -> str | None:
+    """The path of the first string holding a NUL or an unpaired surrogate, else None.
+
+    PostgreSQL cannot store NUL in text and UTF-8 cannot encode a lone surrogate (JSON allows
+    both as ``\\u0000`` and ``\\ud800``); refused here, they are a 422 instead of a crash.
+    """
+    if isinstance(data, str):
+        return prefix or "body" if _UNSTORABLE.search(data) else None
+    if isinstance(data, dict):
+        items = ((f"{prefix}.{key}" if prefix else str(key), value) for key, value in data.items())
+    elif isinstance(data, list | tuple):
+        items = ((f"{prefix}[{index}]", value) for index, value in enumerate(data))
+    else:
+        return None
+    for path, value in items:
+        found = unstorable_text(value, path)
+        if found:
+            return found
+    return None
+
+
 def load(schema: Schema, data: Any, **kwargs: Any) -> Any:
     """Load or raise ValidationFailed naming the first offending field."""
+    bad = unstorable_text(data)
+    if bad:
+        message = "Text must not contain NUL characters or unpaired surrogates."
+        raise ValidationFailed(f"{bad}: {message}", field=bad, errors={bad: [message]})
     try:
         return schema.load(data, **kwargs)
     except ValidationError as exc:

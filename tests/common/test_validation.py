@@ -29,3 +29,24 @@ def test_load_raises_naming_the_first_field():
         assert exc.to_problem()["field"] == "answers[1].value"
     else:
         raise AssertionError("expected ValidationFailed")
+
+
+class Named(Schema):
+    name = fields.String(required=True)
+    tags = fields.List(fields.String())
+
+
+def test_nul_and_lone_surrogates_are_refused_naming_the_field():
+    """PostgreSQL cannot store NUL, UTF-8 cannot encode a lone surrogate: 422, not a crash."""
+    for bad in ("a\x00b", "\ud800", "x\udfff"):
+        try:
+            load(Named(), {"name": "ok", "tags": ["fine", bad]})
+        except ValidationFailed as exc:
+            assert exc.field == "tags[1]"
+        else:
+            raise AssertionError(f"{bad!r} was accepted")
+
+
+def test_ordinary_unicode_passes():
+    loaded = load(Named(), {"name": "Økonomi og Personale \U0001f512", "tags": ["æøå"]})
+    assert loaded["name"].startswith("Økonomi")
