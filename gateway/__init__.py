@@ -13,6 +13,8 @@ from services.common import config
 
 MAX_CONTENT_LENGTH = 1024 * 1024
 MIN_SECRET_KEY_LENGTH = 32
+COOKIE_NAME = "baseline_session"
+SECURE_COOKIE_NAME = "__Host-baseline_session"
 # Forms: every non-file field together at most 1 MiB, at most 1000 fields (the answering page of
 # the largest unit sends a few hundred); beyond that werkzeug stops parsing and answers 413.
 MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH
@@ -41,7 +43,9 @@ def create_app(test_config: dict[str, Any] | None = None, rpc: Any = None) -> Fl
     app.config.from_mapping(
         SECRET_KEY=_secret_key(test_config),
         DATABASE_URL=config.database_url("gateway"),
-        SESSION_COOKIE_NAME="baseline_session",
+        # Over HTTPS the __Host- prefix makes the browser refuse the cookie from a subdomain or
+        # for another path, so a sibling site cannot plant or overwrite the session.
+        SESSION_COOKIE_NAME=SECURE_COOKIE_NAME if config.is_production() else COOKIE_NAME,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=config.is_production(),

@@ -114,6 +114,10 @@ def test_session_cookie_is_secure_in_production(tmp_path, fake_rpc, monkeypatch)
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/prod.db"}, rpc=fake_rpc)
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SECRET_KEY"] == "a production secret of enough length"
+    client = app.test_client()
+    client.get("/login", base_url="https://sikkerhed.example.dk")
+    cookie = client.get_cookie("__Host-baseline_session", domain="sikkerhed.example.dk")
+    assert cookie is not None and cookie.secure and cookie.path == "/" and cookie.origin_only
 
 
 @pytest.mark.parametrize("key", [None, "", "too-short-to-sign-cookies"])
