@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import atexit
+import hashlib
 import secrets
 from datetime import timedelta
 from typing import Any
 
 from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
 
 from services.common import config
 
@@ -19,6 +21,12 @@ SECURE_COOKIE_NAME = "__Host-baseline_session"
 # the largest unit sends a few hundred); beyond that werkzeug stops parsing and answers 413.
 MAX_FORM_MEMORY_SIZE = MAX_CONTENT_LENGTH
 MAX_FORM_PARTS = 1000
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed cookie session, signed with HMAC-SHA256 instead of its default SHA-1."""
+
+    digest_method = staticmethod(hashlib.sha256)
 
 
 def _secret_key(test_config: dict | None) -> str:
@@ -38,6 +46,7 @@ def _secret_key(test_config: dict | None) -> str:
 def create_app(test_config: dict[str, Any] | None = None, rpc: Any = None) -> Flask:
     """Build the gateway; tests pass their own config and a fake RPC client."""
     app = Flask(__name__)
+    app.session_interface = SessionInterface()
     idle_minutes = float(config.env("SESSION_IDLE_MINUTES", "30"))
     absolute_hours = float(config.env("SESSION_ABSOLUTE_HOURS", "12"))
     app.config.from_mapping(

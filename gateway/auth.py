@@ -343,8 +343,11 @@ def start_session(user: User, municipality_name: str | None, target: str | None 
 
 @bp.post("/logout")
 def logout() -> Any:
+    """Logging out ends the person's sessions everywhere: the cookie is signed, not stored, so a
+    copy of it (another browser, a stolen cookie) stays valid until the version moves on."""
     if g.user is not None:
         db = get_db()
+        g.user.session_version += 1
         audit.write(db, "logout", audit_actor(), g.user.municipality_id)
         db.commit()
     _end_session()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 import pytest
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 import gateway.accounts
 from gateway import create_app
@@ -224,3 +226,30 @@ def test_behind_a_trusted_proxy_throttling_uses_the_client_ip(
         environ_base={"REMOTE_ADDR": "10.0.0.1"},
     )
     assert seen == ["192.0.2.7"]
+
+
+def test_a_copied_session_cookie_is_dead_after_logout(app, client, login, csrf):
+    login()
+    assert client.get("/").status_code == 200
+    copy = app.test_client()
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    copy.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie.value)
+    assert copy.get("/").status_code == 200
+    client.post("/logout", data={"csrf_token": csrf(client)})
+    assert copy.get("/").status_code == 302
+
+
+def test_the_session_cookie_is_signed_with_hmac_sha256(app, client, login):
+    login()
+    value = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+
+    def signer(digest):  # noqa: ANN001, ANN202
+        return URLSafeTimedSerializer(
+            app.secret_key,
+            salt="cookie-session",
+            signer_kwargs={"key_derivation": "hmac", "digest_method": digest},
+        )
+
+    assert signer(hashlib.sha256).loads(value)["uid"]
+    with pytest.raises(BadSignature):
+        signer(hashlib.sha1).loads(value)
