@@ -4,24 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, g, jsonify, request
-from marshmallow import Schema, fields
+from flask import abort, g, jsonify
+from marshmallow import Schema, fields, validate
 
 from gateway import audit
-from gateway.api import api, operation
+from gateway.api import api, load_query, operation
 from gateway.auth import login_required
 from gateway.db import get_db
-from gateway.pages.audit_trail import filters_from
+from gateway.pages.audit_trail import ACTION_GROUPS
 
 MAX_ROWS = 1000
 
 
 class AuditQuerySchema(Schema):
-    fra = fields.String(metadata={"description": "first day YYYY-MM-DD (Danish), inclusive"})
-    til = fields.String(metadata={"description": "last day YYYY-MM-DD (Danish), inclusive"})
-    handling = fields.String(metadata={"description": "action group, e.g. login, answers"})
-    person = fields.String(metadata={"description": "part of the actor's name"})
-    limit = fields.Integer(metadata={"description": f"at most {MAX_ROWS}"})
+    fra = fields.Date(metadata={"description": "first day YYYY-MM-DD (Danish), inclusive"})
+    til = fields.Date(metadata={"description": "last day YYYY-MM-DD (Danish), inclusive"})
+    handling = fields.String(
+        validate=validate.OneOf(ACTION_GROUPS),
+        metadata={"description": "action group: " + ", ".join(ACTION_GROUPS)},
+    )
+    person = fields.String(
+        validate=validate.Length(max=100), metadata={"description": "part of the actor's name"}
+    )
+    limit = fields.Integer(
+        validate=validate.Range(min=1, max=MAX_ROWS),
+        metadata={"description": f"at most {MAX_ROWS} (the default)"},
+    )
 
 
 class AuditEntrySchema(Schema):
@@ -51,8 +59,14 @@ def audit_trail() -> Any:
     national = g.user.role == "admin"
     if not national and g.user.role != "coordinator":
         abort(403)
-    raw_limit = request.args.get("limit", "")
-    limit = min(int(raw_limit), MAX_ROWS) if raw_limit.isdigit() and int(raw_limit) else MAX_ROWS
+    query = load_query(AuditQuerySchema())
+    filters = audit.Filters(
+        date_from=query.get("fra"),
+        date_to=query.get("til"),
+        action=query.get("handling", ""),
+        actor=query.get("person", ""),
+    )
     tenant = None if national else g.user.municipality_id
-    rows = audit.entries(get_db(), tenant, filters_from(request.args), limit, national=national)
+    limit = query.get("limit", MAX_ROWS)
+    rows = audit.entries(get_db(), tenant, filters, limit, national=national)
     return jsonify([audit.as_dict(r) for r in rows])

@@ -105,6 +105,10 @@ class Converter:
             return result
         if isinstance(field, fields.Email):
             return {"type": "string", "format": "email"}
+        if isinstance(field, fields.Date):
+            return {"type": "string", "format": "date"}
+        if isinstance(field, fields.DateTime):
+            return {"type": "string", "format": "date-time"}
         if isinstance(field, fields.String):
             return {"type": "string"}
         if isinstance(field, fields.Integer):

@@ -38,6 +38,7 @@ from urllib.parse import urlencode
 
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
+from sqlalchemy import create_engine, text
 
 from services.delegation.tokens import local_today
 from tests.delegation.mailbox import MailCatcher, token_in
@@ -66,7 +67,7 @@ PUBLIC = frozenset(
     }
 )
 # URL parameters that name a tenant's object: such routes must refuse B's object outright.
-OBJECT_PARAMETERS = frozenset({"unit_id", "delegation_id", "job_id", "token"})
+OBJECT_PARAMETERS = frozenset({"unit_id", "delegation_id", "job_id", "token", "user_id"})
 ROLES = ("coordinator", "unit_lead", "respondent", "kl_analyst", "admin", "anonymous")
 MUNICIPAL_ROLES = ("coordinator", "unit_lead", "respondent")
 KL_PREFIXES = ("/kl", "/api/v1/kl")
@@ -85,6 +86,7 @@ def fillers(world: dict) -> dict[str, object]:
         "delegation_id": world["b_delegation"],
         "job_id": world["b_report"],
         "token": world["b_revoked_token"],
+        "user_id": world["b_colleague"],
         "action": "tilbagekald",  # revoke: the most harmful of the delegation actions
         "code": "da",
         "filename": "style.css",
@@ -264,9 +266,12 @@ def world(amqp_uri, pg_database, tmp_path_factory, catcher):
             "kl_analyst": (None, "analytiker@kl.dk", "Karin Analytiker", "kl_analyst", None),
             "admin": (None, "admin@kl.dk", "Anders Admin", "admin", None),
             "b": (B, "koordinator@vejle.dk", "Xyzzyb Koordinator", "coordinator", None),
+            "b_colleague": (B, "xyzzyb.kollega@vejle.dk", "Xyzzyb Kollega", "respondent", None),
         }
         add_users(env, list(users.values()), PASSWORD)
         world = {"platform": running, "users": users, "a_unit": a_unit["id"]}
+        world["gateway_db"] = create_engine(env["DATABASE_URL_GATEWAY"])
+        world["b_colleague"] = b_accounts(world)[0][0]
         world["b"] = b = logged_in(running.base_url, B, "koordinator@vejle.dk")
         world["b_unit"] = seed_b(b)
         world["b_delegation"], _ = delegate(
@@ -300,6 +305,7 @@ def world(amqp_uri, pg_database, tmp_path_factory, catcher):
             a, catcher, "ole.delegat@aarhus.dk", question_keys=["governance.policy"]
         )
         yield world
+        world["gateway_db"].dispose()
     finally:
         running.stop()
 
@@ -398,6 +404,19 @@ def snapshot(b: Browser) -> dict:
         ),
         "digest": b.api("GET", "/delegations/digest").json(),
     }
+
+
+def b_accounts(world: dict) -> list[tuple]:
+    """B's people as the gateway stores them: nobody of A may change, disable or invite them."""
+    with world["gateway_db"].connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT id, email, role, unit_id, active, totp_secret IS NULL, password_hash "
+                "FROM users WHERE municipality_id = :b AND email LIKE 'xyzzyb.%' ORDER BY id"
+            ),
+            {"b": B},
+        )
+        return [tuple(row) for row in rows]
 
 
 class Caller:
@@ -515,7 +534,13 @@ def sweep(world: dict, role: str) -> tuple[list[str], int]:
 
 def test_every_route_has_a_filler_for_its_parameters():
     """Fails, naming the route, when a new route takes a parameter nobody fills yet."""
-    world = {"b_unit": 1, "b_delegation": 1, "b_report": 1, "b_revoked_token": "t" * 43}
+    world = {
+        "b_unit": 1,
+        "b_delegation": 1,
+        "b_report": 1,
+        "b_revoked_token": "t" * 43,
+        "b_colleague": 1,
+    }
     routes = route_table()
     assert len(routes) > 80
     for rule, _method, _endpoint, _parameters in routes:
@@ -584,8 +609,9 @@ def test_a_delegate_link_reaches_only_its_own_questions(world):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_route_refuses_b_for_every_role(world, role):
-    before = snapshot(world["b"])
+    before, people = snapshot(world["b"]), b_accounts(world)
     problems, sent = sweep(world, role)
     assert not problems, f"{len(problems)} of {sent} requests went wrong:\n" + "\n".join(problems)
     assert sent > 100
     assert snapshot(world["b"]) == before, "a request of another role changed municipality B"
+    assert b_accounts(world) == people, "a request of another role changed B's accounts"
