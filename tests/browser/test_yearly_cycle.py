@@ -156,25 +156,37 @@ def test_coordinator_goes_from_login_to_a_downloaded_report(cycle_page, tmp_path
 
     page.get_by_role("link", name=da("nav.scores"), exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(da("scores.title", year=YEAR))
+    # Scoring works on the saved answers' events: reload until both saves are counted.
+    # Unit: every answer at the top of the scale, 5,0. Ledelse: level 4 (weight 2) and "Ja"
+    # (5, weight 1) give 13/3 = 4,3; the free-text note carries no score.
     units_table = page.get_by_role("table", name=da("scores.units_caption"))
-    reload_until(page, lambda: units_table.get_by_role("row", name=re.compile(UNIT)).count() == 1)
-    unit_row = units_table.get_by_role("row", name=re.compile(UNIT))
-    # Every unit answer is at the top of the scale: the unit's overall index is 5.
-    expect(unit_row).to_contain_text("5")
     areas_table = page.get_by_role("table", name=da("scores.areas_caption"))
-    expect(areas_table.get_by_role("row", name=re.compile("Ledelse"))).to_be_visible()
-    expect(areas_table.get_by_role("row", name=re.compile("Ejerskab"))).to_be_visible()
+    unit_row = units_table.get_by_role("row", name=re.compile(re.escape(UNIT)))
+    governance_row = areas_table.get_by_role("row", name=re.compile("^Ledelse"))
+    ownership_row = areas_table.get_by_role("row", name=re.compile("^Ejerskab"))
+
+    def first_cell(row) -> str:
+        return row.get_by_role("cell").first.inner_text().strip() if row.count() == 1 else ""
+
+    reload_until(
+        page,
+        lambda: first_cell(unit_row).startswith("5,0")
+        and first_cell(governance_row).startswith("4,3"),
+    )
+    expect(ownership_row.get_by_role("cell").first).to_have_text(re.compile(r"^\s*5,0"))
     screenshot(page, "cycle-06-scores")
 
     page.get_by_role("link", name=da("nav.benchmark"), exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(da("bm.title", year=YEAR))
     reload_until(page, lambda: page.get_by_text(da("bm.own_overall")).count() > 0)
+    expect(page.get_by_text(da("bm.none_yet"))).to_have_count(0)
     expect(page.get_by_text(da("bm.preliminary"))).to_be_visible()
     screenshot(page, "cycle-07-benchmark")
 
     text = order_and_download_report(page, tmp_path, "08-report")
     assert "Aarhus" in text, text[:500]
     assert UNIT in text
+    assert "4,7" in text, "the overall index: the mean of the areas, (4,3 + 5,0) / 2"
     open_cover = REPORT_DA["cover.round"].format(year=YEAR, state=REPORT_DA["round.open"])
     assert open_cover in text, text[:500]
     violations = axe_violations(page)
