@@ -203,6 +203,8 @@ def test_admin_closes_the_round_and_the_next_report_says_so(cycle_page, tmp_path
     round_row.get_by_role("link", name=da("admin.round.close")).click()
     expect(admin.get_by_role("heading", level=1)).to_have_text(da("admin.close.title", year=YEAR))
     screenshot(admin, "cycle-10-admin-close-confirm")
+    violations = axe_violations(admin)
+    assert not violations, describe(violations)
     admin.get_by_role("button", name=da("admin.close.confirm", year=YEAR)).click()
     expect(admin.get_by_text(da("admin.round.closed", year=YEAR))).to_be_visible()
     expect(round_row).to_contain_text(da("round.state.closed"))
