@@ -11,13 +11,16 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
+from gateway.i18n import t
+from tests.delegation.mailbox import MailCatcher
 from tests.reporting.conftest import AARHUS, VEJLE, seed
 from tests.support.platform import add_users, platform_env, run_platform
 
@@ -44,8 +47,33 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def platform(amqp_uri, pg_database, tmp_path_factory):
-    env = platform_env(amqp_uri, pg_database, tmp_path_factory, BENCHMARK_REFRESH_SECONDS="1")
+def mail_catcher(tmp_path_factory) -> Iterator[MailCatcher]:
+    """The session platform's SMTP server: every e-mail it sends lands here for the tests."""
+    catcher = MailCatcher(tmp_path_factory.mktemp("mail")).start()
+    yield catcher
+    catcher.stop()
+
+
+def smtp_env(catcher: MailCatcher) -> dict[str, str]:
+    """Platform settings that send its e-mail to the catcher, retrying quickly."""
+    return {
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(catcher.smtp_port),
+        "SMTP_SECURITY": "none",
+        "MAIL_RETRY_BASE_SECONDS": "0.5",
+        "MAIL_RETRY_MAX_SECONDS": "1",
+    }
+
+
+@pytest.fixture(scope="session")
+def platform(amqp_uri, pg_database, tmp_path_factory, mail_catcher):
+    env = platform_env(
+        amqp_uri,
+        pg_database,
+        tmp_path_factory,
+        BENCHMARK_REFRESH_SECONDS="1",
+        **smtp_env(mail_catcher),
+    )
     running = run_platform(env, tmp_path_factory)
     try:
         with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=60) as rpc:
@@ -79,16 +107,17 @@ def chromium(playwright: Playwright) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def new_page(chromium: Browser, platform):
-    """Pages in fresh browser contexts (own cookies), closed after the test."""
+def page_at(chromium: Browser):
+    """Pages in fresh browser contexts (own cookies) on any platform, closed after the test."""
     contexts = []
 
-    def make(width: int = 1280, height: int = 900) -> Page:
+    def make(base_url: str, width: int = 1280, height: int = 900) -> Page:
         context = chromium.new_context(
-            base_url=platform.base_url,
+            base_url=base_url,
             viewport={"width": width, "height": height},
             locale="da-DK",
             bypass_csp=True,
+            accept_downloads=True,
         )
         contexts.append(context)
         return context.new_page()
@@ -96,6 +125,32 @@ def new_page(chromium: Browser, platform):
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def new_page(page_at, platform):
+    """Pages in fresh browser contexts on the session's platform."""
+
+    def make(width: int = 1280, height: int = 900) -> Page:
+        return page_at(platform.base_url, width, height)
+
+    return make
+
+
+def da(key: str, **values: object) -> str:
+    """The Danish text the page shows for ``key`` (the gateway's own catalogue), so the tests
+    find buttons, labels and messages by what a person reads, not by CSS classes."""
+    return t(key, lang="da", **values)
+
+
+def reload_until(page: Page, ready: Callable[[], bool], timeout: float = 30) -> None:
+    """Reload until ``ready()``: for figures other services compute after an event."""
+    deadline = time.monotonic() + timeout
+    while not ready():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{page.url} did not show what was expected in {timeout}s")
+        time.sleep(0.5)
+        page.reload()
 
 
 def log_in(page: Page, who: str) -> Page:

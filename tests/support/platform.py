@@ -8,6 +8,9 @@ files neither see each other's data nor a developer's local run.
 from __future__ import annotations
 
 import socket
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from services.common.config import SERVICES
 from tools.processes import Platform, start_platform
@@ -76,3 +79,21 @@ def add_users(env: dict[str, str], users: list[tuple], password: str) -> None:
             unit_id=unit,
             database_url=env["DATABASE_URL_GATEWAY"],
         )
+
+
+def _rabbitmqctl(*args: str) -> None:
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+
+
+@contextmanager
+def private_vhost(amqp_uri: str, suffix: str) -> Iterator[str]:
+    """A vhost of its own beside the session's, for a second platform that runs while the
+    first is still up: on one vhost their services would answer each other's calls."""
+    base, session_vhost = amqp_uri.rsplit("/", 1)
+    name = f"{session_vhost}_{suffix}"
+    _rabbitmqctl("add_vhost", name)
+    _rabbitmqctl("set_permissions", "-p", name, "guest", ".*", ".*", ".*")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        _rabbitmqctl("delete_vhost", name)
