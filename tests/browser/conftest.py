@@ -60,6 +60,7 @@ def platform(amqp_uri, pg_database, tmp_path_factory):
             PASSWORD,
         )
         running.units = units
+        running.env = env
         yield running
     finally:
         running.stop()
