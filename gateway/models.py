@@ -89,6 +89,9 @@ class User(Base):
     # "<issuer> <sub>" of a user who logs in through the municipality's identity provider.
     oidc_subject: Mapped[str | None] = mapped_column(String(512), nullable=True)
 
+    # When the first-visit introduction was shown; None sends a coordinator there once.
+    intro_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
     @property
     def invited(self) -> bool:
         """Invited but has not chosen a password yet (cannot log in); a user made by single

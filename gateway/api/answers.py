@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import g, jsonify
+from marshmallow import Schema, fields, validate
+from werkzeug.datastructures import MultiDict
 
+from gateway.answer_form import changed_answers, parse_form, questions_for
 from gateway.api import api, load_body, load_query, operation
 from gateway.api.schemas import (
     AnswerBatchSchema,
@@ -15,12 +18,14 @@ from gateway.api.schemas import (
     CopyForwardResultSchema,
     CopyForwardSchema,
     HistoryQuerySchema,
+    InputSchema,
     ProgressSchema,
     SaveResultSchema,
     ScoresSchema,
 )
 from gateway.auth import actor, municipality_id, municipality_required, roles_required
-from gateway.permissions import answerable_unit_ids, can_answer_municipality
+from gateway.i18n import t
+from gateway.permissions import answerable_unit_ids, can_answer, can_answer_municipality
 from gateway.rpc import call
 from services.common.errors import Forbidden, NotFound
 
@@ -150,3 +155,66 @@ def copy_forward(year: int) -> Any:
     data = load_body(CopyForwardSchema())
     result = call("survey", "copy_forward", municipality_id(), data["from_year"], year, actor())
     return jsonify(result)
+
+
+class FormSaveSchema(InputSchema):
+    """The answering page's form fields as JSON: the page's autosave sends what the person has
+    entered so far, read by exactly the rules of the plain form post."""
+
+    unit_id = fields.Integer(allow_none=True, load_default=None, strict=True)
+    area = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    fields_ = fields.Dict(
+        data_key="fields",
+        keys=fields.String(validate=validate.Length(max=120)),
+        values=fields.List(fields.String(validate=validate.Length(max=6000)), required=True),
+        required=True,
+        metadata={"description": "Form field name → its values (value-<key>, na-<key>, ...)."},
+    )
+
+
+class FormSaveResultSchema(Schema):
+    saved = fields.Integer(required=True)
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(keys=fields.String(), values=fields.String()),
+        metadata={"description": "Question key → part → message; those were not saved."},
+    )
+
+
+@api.put("/rounds/<int:year>/answers/form")
+@operation(
+    "Save the answering page's form fields (autosave): valid changed answers are saved",
+    request=FormSaveSchema(),
+    response=FormSaveResultSchema(),
+    errors=(403, 404, 409),
+    tags=("answers",),
+)
+@municipality_required
+def save_form(year: int) -> Any:
+    data = load_body(FormSaveSchema())
+    unit_id = data["unit_id"]
+    units = call("survey", "list_units", municipality_id())
+    if unit_id is not None and unit_id not in {u["id"] for u in units}:
+        raise NotFound("No such unit.", field="unit_id")
+    if not can_answer(g.user, unit_id, units):
+        raise Forbidden("You cannot answer for this unit.", field="unit_id")
+    questionnaire = call("survey", "get_questionnaire", year)
+    questions = questions_for(questionnaire, data["area"], unit_id)
+    form = MultiDict([(name, v) for name, values in data["fields_"].items() for v in values])
+    shown = set(form.getlist("shown"))
+    if shown:
+        questions = [q for q in questions if q["key"] in shown]
+    answers = call("survey", "get_answers", municipality_id(), year, unit_id=unit_id)
+    saved = {a["question_key"]: a for a in answers if a.get("unit_id") == unit_id}
+    parsed = parse_form(form, questions, saved)
+    valid = {k: e for k, e in parsed.entries.items() if k not in parsed.errors}
+    changes = changed_answers(valid, saved, unit_id)
+    count = 0
+    if changes:
+        result = call("survey", "save_answers", municipality_id(), year, changes, actor())
+        count = (result or {}).get("saved", len(changes))
+    errors = {
+        key: {part: t(message) for part, message in parts.items()}
+        for key, parts in parsed.errors.items()
+    }
+    return jsonify({"saved": count, "errors": errors})

@@ -21,6 +21,7 @@ from flask import (
     url_for,
 )
 
+from gateway import answer_filters
 from gateway.answer_form import (
     Entry,
     ParsedForm,
@@ -34,9 +35,11 @@ from gateway.answer_form import (
 from gateway.auth import actor, municipality_id, municipality_required
 from gateway.i18n import t
 from gateway.pages.common import flat_tree, get_round, list_units, visible_rounds
+from gateway.pages.delegation import manager
 from gateway.permissions import can_answer
 from gateway.rpc import ServiceUnavailable, call
 from services.common.errors import Conflict, ValidationFailed
+from services.scoring.rules import acceptable_level
 
 bp = Blueprint("answering", __name__)
 
@@ -101,12 +104,60 @@ class AnswerPage:
         answers = call("survey", "get_answers", municipality_id(), year, unit_id=self.unit_id)
         self.answers = [a for a in answers if a.get("unit_id") == self.unit_id]
         self.saved = {a["question_key"]: a for a in self.answers}
-        self.questions = questions_for(self.questionnaire, self.area["key"], self.unit_id)
+        self.all_questions = questions_for(self.questionnaire, self.area["key"], self.unit_id)
+        self.filter = answer_filters.chosen_filter(request.args.get("filter"))
+        self.filter_unavailable = False
+        self.questions = self._filtered()
         self.readonly_reason = None
         if self.round["state"] != "open":
             self.readonly_reason = "answer.readonly_closed"
         elif not can_answer(g.user, self.unit_id, self.units):
             self.readonly_reason = "answer.readonly_role"
+
+    def _delegated(self) -> set[str]:
+        if g.user.role not in ("coordinator", "unit_lead"):
+            return set()
+        year = self.round["year"]
+        try:
+            overview = call("delegation", "overview", municipality_id(), year, manager())
+        except ServiceUnavailable:
+            self.filter_unavailable = True
+            return set()
+        return answer_filters.delegated_keys(overview, self.unit_id)
+
+    def _filtered(self) -> list[dict]:
+        """The questions the chosen filter keeps, in questionnaire order."""
+        if self.filter == "all":
+            return self.all_questions
+        delegated = self._delegated() if self.filter == "delegated" else set()
+        return answer_filters.apply(
+            self.filter,
+            self.all_questions,
+            self.saved,
+            delegated,
+            acceptable_level(self.questionnaire),
+        )
+
+    def posted_questions(self) -> list[dict]:
+        """The questions the posted form showed (its ``shown`` fields): only those are read,
+        so a filtered page never clears the answers it did not show."""
+        shown = set(request.form.getlist("shown"))
+        if not shown:
+            return self.all_questions
+        return [q for q in self.all_questions if q["key"] in shown]
+
+    def unit_progress(self) -> list[dict]:
+        """Answered of expected per unit for the whole round, in tree order."""
+        try:
+            progress = call("survey", "get_progress", municipality_id(), self.round["year"])
+        except ServiceUnavailable:
+            return []
+        counted = {u["id"]: u for u in progress.get("units", [])}
+        return [
+            {"unit": unit, "depth": depth, **counted[unit["id"]]}
+            for unit, depth in flat_tree(self.units)
+            if unit["id"] in counted
+        ]
 
     @property
     def unit_param(self) -> str:
@@ -118,6 +169,7 @@ class AnswerPage:
             year=self.round["year"],
             unit=self.unit_param,
             area=area_key or self.area["key"],
+            filter=None if self.filter == "all" else self.filter,
         )
 
     def scope_name(self) -> str:
@@ -138,9 +190,15 @@ class AnswerPage:
             for row in area_progress(self.questionnaire, self.unit_id, self.answers)
         ]
         items = []
-        for number, question in enumerate(self.questions, start=1):
+        numbers = {q["key"]: n for n, q in enumerate(self.all_questions, start=1)}
+        for question in self.questions:
             key = question["key"]
-            entry: Entry = parsed.entries[key] if parsed else entry_from_answer(self.saved.get(key))
+            number = numbers[key]
+            entry: Entry = (
+                parsed.entries[key]
+                if parsed and key in parsed.entries
+                else entry_from_answer(self.saved.get(key))
+            )
             items.append(
                 {
                     "number": number,
@@ -165,6 +223,12 @@ class AnswerPage:
             next_area=_next_area(self.questionnaire, self.area["key"], self.unit_id),
             errors=bool(parsed and parsed.errors),
             form_error=form_error,
+            filters=answer_filters.FILTERS,
+            chosen_filter=self.filter,
+            filter_unavailable=self.filter_unavailable,
+            total_questions=len(self.all_questions),
+            unit_rows=self.unit_progress(),
+            page_url=self.url(),
         )
         headers = {"Retry-After": str(current_app.config["RETRY_AFTER_SECONDS"])}
         return body, status, headers if status == 503 else {}
@@ -180,7 +244,7 @@ def answer(year: int) -> Any:
         status = 409 if page.readonly_reason == "answer.readonly_closed" else 403
         return page.render(form_error=t(page.readonly_reason), status=status)
 
-    parsed = parse_form(request.form, page.questions, page.saved)
+    parsed = parse_form(request.form, page.posted_questions(), page.saved)
     if parsed.errors:
         return page.render(parsed, t("answer.fix_errors"), 422)
     changes = changed_answers(parsed.entries, page.saved, page.unit_id)

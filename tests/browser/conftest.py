@@ -88,6 +88,7 @@ def platform(amqp_uri, pg_database, tmp_path_factory, mail_catcher):
             PASSWORD,
         )
         running.units = units
+        running.env = env
         yield running
     finally:
         running.stop()

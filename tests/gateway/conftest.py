@@ -395,6 +395,24 @@ class FakeDelegation(FakeHealthOnly):
     def __init__(self) -> None:
         super().__init__("delegation")
         self.account_mails: list[dict] = []
+        self.delegations: list[dict] = []
+
+    def list_delegations(
+        self, municipality_id: int, year: int, actor: dict, unit_id: int | None = None
+    ) -> list[dict]:
+        return [d for d in self.delegations if d["year"] == year]
+
+    def overview(self, municipality_id: int, year: int, actor: dict) -> dict:
+        """Only what the answering page's filter reads: active delegations per target."""
+        targets: dict[int | None, dict] = {}
+        for d in self.list_delegations(municipality_id, year, actor):
+            if d["state"] in ("approved", "revoked"):
+                continue
+            target = targets.setdefault(d["unit_id"], {"unit_id": d["unit_id"], "areas": {}})
+            for key in d["question_keys"]:
+                entry = {"question_key": key, "delegation_id": d["id"], "state": d["state"]}
+                target["areas"].setdefault(key.split(".")[0], []).append(entry)
+        return {"year": year, "targets": list(targets.values())}
 
     def queue_account_mail(
         self,
@@ -421,6 +439,17 @@ class FakeDelegation(FakeHealthOnly):
         return [m["link"] for m in self.account_mails if m["to"] == address]
 
 
+class FakeReporting(FakeHealthOnly):
+    """reporting's list of a municipality's reports (what the dashboard and handover read)."""
+
+    def __init__(self) -> None:
+        super().__init__("reporting")
+        self.reports: list[dict] = []
+
+    def list_reports(self, municipality_id: int, viewer: dict, year: int | None = None) -> list:
+        return [r for r in self.reports if year is None or r["year"] == year]
+
+
 class FakeRpc:
     """Stands in for RpcClient: same ``call``; services in ``down`` raise ServiceUnavailable."""
 
@@ -432,7 +461,7 @@ class FakeRpc:
             "scoring": self.scoring,
             "delegation": FakeDelegation(),
             "benchmark": FakeBenchmark(),
-            "reporting": FakeHealthOnly("reporting"),
+            "reporting": FakeReporting(),
         }
         self.down: set[str] = set()
         self.calls: list[tuple[str, str, tuple, dict]] = []

@@ -52,7 +52,7 @@ def test_migrations_and_accounts_on_postgresql(pg_url):
         assert result.user is user
     with session_scope(pg_url) as db:
         version = db.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        assert version == "0004"
+        assert version == "0005"
         db.add(User(email="a@kl.dk", name="Dup", role="kl_analyst", password_hash="x"))
         with pytest.raises(IntegrityError):
             db.flush()
