@@ -18,7 +18,6 @@ import functools
 import logging
 from pathlib import Path
 
-from nameko.events import event_handler
 from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 from sqlalchemy import select
@@ -33,6 +32,7 @@ from services.benchmark.models import (
 )
 from services.common import config
 from services.common.db import Database
+from services.common.deadletter import event_handler
 from services.common.errors import NotFound
 from services.common.handling import apply_event
 from services.common.metrics import EVENTS_FAILED, Metrics

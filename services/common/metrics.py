@@ -27,6 +27,11 @@ EVENTS_FAILED = Counter(
     "Event handler runs that raised; the projection is repaired by reconciliation.",
     ["service", "event"],
 )
+DEAD_LETTERED = Counter(
+    "platform_dead_letters_total",
+    "Messages a service rejected to the platform.dead-letter queue (see tools/dead_letters.py).",
+    ["service", "event"],
+)
 OUTBOX_PENDING = Counter(
     "platform_outbox_dispatch_failures_total",
     "Attempts to publish an outbox event that failed and will be retried.",

@@ -1,8 +1,8 @@
 """The scoring service: a projection of survey's answers and the maturity scores built from it.
 
-Event handlers never re-raise: nameko would ack the message anyway, and a poison event must not
-loop. A failure is counted, the scores concerned are marked stale, and the reconciler rebuilds
-them from the survey service, so scores always converge to what the answers say.
+A failed event is counted, the scores concerned are marked stale and the message goes to the
+dead-letter queue (never an endless redelivery); the reconciler rebuilds the scores from the
+survey service, so they always converge to what the answers say.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import logging
 from datetime import timedelta
 from pathlib import Path
 
-from nameko.events import EventDispatcher, event_handler
+from nameko.events import EventDispatcher
 from nameko.rpc import RpcProxy, rpc
 from nameko.timer import timer
 from sqlalchemy import select
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from services.common import config, outbox
 from services.common.db import Database
+from services.common.deadletter import event_handler
 from services.common.errors import NotFound
 from services.common.handling import apply_event
 from services.common.metrics import EVENTS_FAILED, Metrics
@@ -85,8 +86,8 @@ class ScoringService:
         def mark_stale(event: dict) -> None:
             projection.mark_stale(self.db, municipality_id=event.get("municipality_id"))
 
-        if apply_event(self.db, self.name, event_type, payload, apply, mark_stale):
-            self._publish()
+        apply_event(self.db, self.name, event_type, payload, apply, mark_stale)
+        self._publish()
 
     def _publish(self) -> None:
         outbox.publish(self.db, Outbox, self.dispatch, self.name)
