@@ -13,8 +13,11 @@ after ``DELIVERY_LIMIT`` deliveries. ``tools/dead_letters.py`` lists and replays
 from __future__ import annotations
 
 import logging
+from functools import partial
 
-from kombu import Exchange, Queue
+from amqp import Message as AmqpMessage
+from amqp.exceptions import NotFound, PreconditionFailed
+from kombu import Connection, Exchange, Queue
 from nameko.events import EventHandler
 from nameko.messaging import QueueConsumer
 
@@ -51,8 +54,7 @@ def event_queue_arguments() -> dict:
     }
 
 
-def _reject(message, service: str, reason: str) -> None:  # noqa: ANN001 - a kombu Message
-    event = message.delivery_info.get("routing_key", "unknown")
+def _reject(message, service: str, event: str, reason: str) -> None:  # noqa: ANN001 - kombu
     DEAD_LETTERED.labels(service=service, event=event).inc()
     log.error("%s: %s message dead-lettered (%s)", service, event, reason)
     if message.channel.connection:
@@ -60,6 +62,42 @@ def _reject(message, service: str, reason: str) -> None:  # noqa: ANN001 - a kom
             message.reject(requeue=False)
         except ConnectionError:  # the broker took it back already; it will be redelivered
             log.warning("%s: rejecting a message failed; the broker redelivers it", service)
+
+
+def ensure_event_queue(amqp_uri: str, queue: Queue) -> None:
+    """Declare an event queue; one left by an older version with other arguments (a classic
+    queue without dead-lettering) is replaced, its waiting messages moved over, never dropped.
+
+    The messages wait in ``<name>.migrating`` meanwhile; a process that dies half-way leaves
+    them there and the next start finishes the move. Stop every replica of the old version
+    first: a queue is deleted and declared anew.
+    """
+    holding = Queue(f"{queue.name}.migrating", exchange="", routing_key="", durable=True)
+    with Connection(amqp_uri) as connection:
+        try:
+            queue(connection.channel()).declare()
+        except PreconditionFailed:
+            log.warning("event queue %s has older arguments; converting it", queue.name)
+            holding(connection.channel()).declare()
+            _move(connection, queue.name, holding.name)
+            connection.channel().queue_delete(queue.name)
+            queue(connection.channel()).declare()
+        try:
+            connection.channel().queue_declare(holding.name, passive=True)
+        except NotFound:
+            return
+        _move(connection, holding.name, queue.name)
+        connection.channel().queue_delete(holding.name, if_empty=True)
+
+
+def _move(connection: Connection, source: str, target: str) -> None:
+    """Every message of ``source`` into ``target``: published with a confirm, then acked."""
+    channel = connection.channel()
+    while (message := channel.basic_get(source, no_ack=False)) is not None:
+        copy = AmqpMessage(message.body, **message.properties)
+        channel.basic_publish_confirm(copy, exchange="", routing_key=target)
+        channel.basic_ack(message.delivery_tag)
+    channel.close()
 
 
 class DeadLetteringQueueConsumer(QueueConsumer):
@@ -72,12 +110,13 @@ class DeadLetteringQueueConsumer(QueueConsumer):
     def get_consumers(self, consumer_cls, channel):  # noqa: ANN001, ANN201 - kombu's callback
         dead_letter_queue()(channel).declare()
         consumers = super().get_consumers(consumer_cls, channel)
-        for consumer in consumers:
-            consumer.on_decode_error = self._on_decode_error
+        for provider, consumer in self._consumers.items():
+            consumer.on_decode_error = partial(self._on_decode_error, provider)
         return consumers
 
-    def _on_decode_error(self, message, exc: Exception) -> None:  # noqa: ANN001
-        _reject(message, self.container.service_name, f"undecodable body: {type(exc).__name__}")
+    def _on_decode_error(self, provider, message, exc: Exception) -> None:  # noqa: ANN001
+        reason = f"undecodable body: {type(exc).__name__}"
+        _reject(message, self.container.service_name, provider.event_type, reason)
 
 
 class DeadLetteringEventHandler(EventHandler):
@@ -97,12 +136,17 @@ class DeadLetteringEventHandler(EventHandler):
             exclusive=False,
             queue_arguments=event_queue_arguments(),
         )
+        try:
+            ensure_event_queue(self.container.config["AMQP_URI"], self.queue)
+        except OSError:
+            log.warning("broker unreachable; %s is declared on connecting", self.queue.name)
 
     def handle_message_processed(self, message, result=None, exc_info=None) -> None:  # noqa: ANN001
         if exc_info is None:
             self.queue_consumer.ack_message(message)
             return
-        _reject(message, self.container.service_name, f"handler raised {exc_info[0].__name__}")
+        reason = f"handler raised {exc_info[0].__name__}"
+        _reject(message, self.container.service_name, self.event_type, reason)
 
 
 event_handler = DeadLetteringEventHandler.decorator
