@@ -98,6 +98,15 @@ def two_dead_letters(broker) -> list[dict] | None:  # noqa: ANN001
     return letters if len(letters) >= 2 else None
 
 
+def all_consumers_back(broker) -> bool:  # noqa: ANN001
+    queues = {
+        name: count
+        for name, count in broker.consumers().items()
+        if name.startswith(("evt-", "rpc-")) and not name.startswith("rpc-standalone")
+    }
+    return len(queues) >= 10 and all(count >= 1 for count in queues.values())
+
+
 def save(aarhus, answers: list[dict]) -> requests.Response:  # noqa: ANN001
     return aarhus.api("PUT", "/rounds/2026/answers", json={"answers": answers})
 
@@ -268,6 +277,8 @@ def test_broker_restart_during_a_burst_keeps_every_acknowledged_save(
     assert acknowledged - stored == set()
 
     platform.wait_healthy(timeout=60)
+    # Every event and RPC queue has its consumer again: each service reconnected by itself.
+    wait_for(lambda: all_consumers_back(broker), timeout=60, interval=1)
     wait_for(lambda: aarhus.get("/healthz?deep=1").status_code == 200, timeout=60)
     wait_for(lambda: scores_match_recomputation(broker), timeout=60, interval=0.5)
 

@@ -86,6 +86,19 @@ class RabbitNode:
             timeout=timeout,
         )
 
+    def consumers(self) -> dict[str, int]:
+        """Consumers per queue of the default vhost (who is connected and listening)."""
+        listed = subprocess.run(
+            [_rabbit_bin("rabbitmqctl"), "-n", self.name, "-q", "list_queues", "name", "consumers"],
+            env=self.env(),
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout
+        rows = [line.split("\t") for line in listed.splitlines() if "\t" in line]
+        return {name: int(count) for name, count in rows if count.isdigit()}
+
     def start(self) -> RabbitNode:
         log = open(self.folder / "server.out", "ab")  # noqa: SIM115 - owned by the process
         self.process = subprocess.Popen(
