@@ -3,9 +3,9 @@
 Thin on purpose: event handlers keep a projection of every municipality's scores (by scoring's
 revision) and of the rounds' states; the figures come from the pure ``engine``, ``disclosure``
 and ``development`` modules. Closing a round computes its final figures at once; while a round
-is open a timer refreshes its preliminary figures. Like scoring, handlers never re-raise: a
-failure is counted, the round is marked dirty, and the reconciler compares revisions with
-scoring and pulls what is missing.
+is open a timer refreshes its preliminary figures. Like scoring, a failed event is counted,
+the round is marked dirty, the message goes to the dead-letter queue, and the reconciler
+compares revisions with scoring and pulls what is missing.
 
 Nothing this service returns names a municipality or carries another municipality's value:
 ``get_benchmark`` gives the caller's own values beside group figures, the national calls give
