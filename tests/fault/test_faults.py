@@ -85,6 +85,16 @@ def scores_match_recomputation(broker):  # noqa: ANN001, ANN201
     return expected == actual and expected["overall"] is not None and actual
 
 
+def assert_scores_converge(broker, platform, timeout: float = 60) -> None:  # noqa: ANN001
+    """Wait for scoring to hold what the rules give; on failure show the difference and logs."""
+    try:
+        wait_for(lambda: scores_match_recomputation(broker), timeout=timeout, interval=0.5)
+    except AssertionError:
+        actual = summary(rpc(broker, "scoring.get_scores", AARHUS, 2026))
+        assert actual == recomputed(broker), f"logs in {platform.log_dir}"
+        raise
+
+
 def metric(platform, service: str, pattern: str) -> float:  # noqa: ANN001
     port = platform.env[f"METRICS_PORT_{service.upper()}"]
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
@@ -121,7 +131,7 @@ def test_poison_message_ends_in_the_dead_letter_queue_and_the_next_one_is_handle
         producer.publish({"year": 2026, "answers": "not a list"}, serializer="json")
     saved = save(aarhus, [{"question_key": "governance.policy", "unit_id": None, "value": 4}])
     assert saved.status_code == 200, saved.text
-    wait_for(lambda: scores_match_recomputation(broker), timeout=30)
+    assert_scores_converge(broker, platform, timeout=30)
 
     letters = wait_for(lambda: two_dead_letters(broker))
     assert [(d["queue"], d["reason"]) for d in letters] == [(SCORING_QUEUE, "rejected")] * 2
@@ -223,7 +233,7 @@ def test_scoring_killed_during_a_burst_then_scores_equal_a_recomputation(
     pool.waitall()
     assert statuses == [200] * 40
     platform.restart("scoring")
-    wait_for(lambda: scores_match_recomputation(broker), timeout=60, interval=0.5)
+    assert_scores_converge(broker, platform)
 
 
 def test_broker_restart_during_a_burst_keeps_every_acknowledged_save(
@@ -280,7 +290,7 @@ def test_broker_restart_during_a_burst_keeps_every_acknowledged_save(
     # Every event and RPC queue has its consumer again: each service reconnected by itself.
     wait_for(lambda: all_consumers_back(broker), timeout=60, interval=1)
     wait_for(lambda: aarhus.get("/healthz?deep=1").status_code == 200, timeout=60)
-    wait_for(lambda: scores_match_recomputation(broker), timeout=60, interval=0.5)
+    assert_scores_converge(broker, platform)
 
 
 def test_postgres_stopped_under_benchmark_is_a_503_for_that_part_only(
