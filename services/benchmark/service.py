@@ -33,6 +33,7 @@ from services.benchmark.models import (
 from services.common import config
 from services.common.db import Database
 from services.common.deadletter import event_handler
+from services.common.deadline import within
 from services.common.errors import NotFound
 from services.common.handling import apply_event
 from services.common.metrics import EVENTS_FAILED, Metrics
@@ -126,6 +127,7 @@ class BenchmarkService:
         return projection.recompute_round(self.db, year, self._questionnaire(year), membership())
 
     @timer(interval=REFRESH_SECONDS)
+    @within(max(60.0, 10 * REFRESH_SECONDS))
     def refresh(self) -> None:
         """Recompute every round whose projection changed since its figures were computed."""
         dirty = self.db.scalars(select(RoundState.year).where(RoundState.dirty.is_(True))).all()
@@ -139,6 +141,7 @@ class BenchmarkService:
                 log.exception("benchmark: recomputing a round failed; retrying later")
 
     @timer(interval=RECONCILE_SECONDS)
+    @within(max(60.0, 10 * RECONCILE_SECONDS))
     def reconcile(self) -> None:
         """Catch up with survey's round states and scoring's revisions, then refresh."""
         try:

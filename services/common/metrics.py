@@ -32,6 +32,11 @@ DEAD_LETTERED = Counter(
     "Messages a service rejected to the platform.dead-letter queue (see tools/dead_letters.py).",
     ["service", "event"],
 )
+TIMER_RUNS_CUT = Counter(
+    "platform_timer_runs_cut_total",
+    "Timer runs (reconcilers) cut off after their bound, e.g. waiting for a lost RPC reply.",
+    ["service", "timer"],
+)
 OUTBOX_PENDING = Counter(
     "platform_outbox_dispatch_failures_total",
     "Attempts to publish an outbox event that failed and will be retried.",

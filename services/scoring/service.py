@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from services.common import config, outbox
 from services.common.db import Database
 from services.common.deadletter import event_handler
+from services.common.deadline import within
 from services.common.errors import NotFound
 from services.common.handling import apply_event
 from services.common.metrics import EVENTS_FAILED, Metrics
@@ -30,6 +31,7 @@ from services.scoring.models import KnownQuestionnaire, Outbox, ScoreSnapshot, U
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 RECONCILE_SECONDS = float(config.env("SCORING_RECONCILE_SECONDS", "30"))
+RECONCILE_BOUND_SECONDS = max(60.0, 10 * RECONCILE_SECONDS)
 log = logging.getLogger(__name__)
 
 
@@ -237,6 +239,7 @@ class ScoringService:
         return result
 
     @timer(interval=RECONCILE_SECONDS)
+    @within(RECONCILE_BOUND_SECONDS)
     def reconcile(self) -> None:
         """Rebuild every municipality whose projection differs from survey's, or is stale."""
         try:
