@@ -113,12 +113,26 @@ class ScoringService:
         return list(held.unit_ids)
 
     def _recompute(self, municipality_id: int, year: int) -> dict:
+        """Scores from the projection, written to the snapshot.
+
+        The snapshot row is locked *before* the projection is read: two handlers applying
+        different answers of one municipality at once would otherwise each compute from a view
+        without the other's answer, and the later commit would overwrite the earlier one with
+        scores that miss an answer while the projection holds it (the reconciler compares the
+        projection only, so it would never notice). A missing row is inserted; a concurrent
+        insert fails on the primary key and the caller retries.
+        """
+        snapshot = self.db.scalars(
+            select(ScoreSnapshot)
+            .where(ScoreSnapshot.municipality_id == municipality_id, ScoreSnapshot.year == year)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).one_or_none()
         questionnaire = self._questionnaire(year)
         unit_ids = self._unit_ids(municipality_id)
         answers = projection.projected_answers(self.db, municipality_id, year)
         result = rules.compute_scores(questionnaire, unit_ids, answers)
         result["questions"] = rules.question_scores(questionnaire, unit_ids, answers)
-        snapshot = self.db.get(ScoreSnapshot, (municipality_id, year))
         if snapshot is None:
             snapshot = ScoreSnapshot(municipality_id=municipality_id, year=year, revision=0)
             self.db.add(snapshot)
