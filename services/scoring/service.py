@@ -75,6 +75,7 @@ class ScoringService:
     def on_answers_saved(self, payload: dict) -> None:
         def apply(event: dict) -> None:
             municipality_id, year = event["municipality_id"], event["year"]
+            projection.lock(self.db, municipality_id, year)
             if projection.apply_answers(self.db, municipality_id, year, event["answers"]):
                 self._recompute(municipality_id, year)
 
@@ -113,21 +114,9 @@ class ScoringService:
         return list(held.unit_ids)
 
     def _recompute(self, municipality_id: int, year: int) -> dict:
-        """Scores from the projection, written to the snapshot.
-
-        The snapshot row is locked *before* the projection is read: two handlers applying
-        different answers of one municipality at once would otherwise each compute from a view
-        without the other's answer, and the later commit would overwrite the earlier one with
-        scores that miss an answer while the projection holds it (the reconciler compares the
-        projection only, so it would never notice). A missing row is inserted; a concurrent
-        insert fails on the primary key and the caller retries.
-        """
-        snapshot = self.db.scalars(
-            select(ScoreSnapshot)
-            .where(ScoreSnapshot.municipality_id == municipality_id, ScoreSnapshot.year == year)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        ).one_or_none()
+        """Scores from the projection, written to the snapshot, under the municipality's lock."""
+        projection.lock(self.db, municipality_id, year)
+        snapshot = self.db.get(ScoreSnapshot, (municipality_id, year), populate_existing=True)
         questionnaire = self._questionnaire(year)
         unit_ids = self._unit_ids(municipality_id)
         answers = projection.projected_answers(self.db, municipality_id, year)
@@ -246,6 +235,7 @@ class ScoringService:
         held = self.db.get(UnitSet, municipality_id)
         projection.store_units(self.db, municipality_id, unit_ids, held.revision if held else 0)
         answers = self.survey.get_answers(municipality_id, year, all_units=True)
+        projection.lock(self.db, municipality_id, year)
         projection.replace_answers(self.db, municipality_id, year, answers)
         result = self._recompute(municipality_id, year)
         self.db.commit()
