@@ -18,7 +18,7 @@ import functools
 import logging
 from pathlib import Path
 
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 from nameko.timer import timer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -38,6 +38,7 @@ from services.common.errors import NotFound
 from services.common.handling import apply_event
 from services.common.metrics import EVENTS_FAILED, Metrics
 from services.common.municipalities import load_municipalities, size_class
+from services.common.rpc import rpc
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 REFRESH_SECONDS = float(config.env("BENCHMARK_REFRESH_SECONDS", "20"))

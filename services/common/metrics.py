@@ -32,6 +32,11 @@ DEAD_LETTERED = Counter(
     "Messages a service rejected to the platform.dead-letter queue (see tools/dead_letters.py).",
     ["service", "event"],
 )
+RPC_REPLIES_LOST = Counter(
+    "platform_rpc_replies_lost_total",
+    "RPC replies that could not be sent because the broker went away (the caller timed out).",
+    ["service"],
+)
 TIMER_RUNS_CUT = Counter(
     "platform_timer_runs_cut_total",
     "Timer runs (reconcilers) cut off after their bound, e.g. waiting for a lost RPC reply.",

@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from nameko.events import EventDispatcher
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 from nameko.timer import timer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +26,7 @@ from services.common.errors import NotFound
 from services.common.handling import apply_event
 from services.common.metrics import EVENTS_FAILED, Metrics
 from services.common.outbox import utcnow
+from services.common.rpc import rpc
 from services.scoring import history, projection, rules
 from services.scoring.models import KnownQuestionnaire, Outbox, ScoreSnapshot, UnitSet
 
