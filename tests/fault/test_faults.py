@@ -135,8 +135,9 @@ def test_poison_message_ends_in_the_dead_letter_queue_and_the_next_one_is_handle
 
     letters = wait_for(lambda: two_dead_letters(broker))
     assert [(d["queue"], d["reason"]) for d in letters] == [(SCORING_QUEUE, "rejected")] * 2
-    assert letters[0]["body"] == "{not json"
-    assert '"not a list"' in letters[1]["body"]
+    bodies = {d["body"] for d in letters}
+    assert "{not json" in bodies
+    assert any('"not a list"' in body for body in bodies - {"{not json"})
     assert (
         metric(
             platform,
