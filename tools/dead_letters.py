@@ -43,10 +43,21 @@ def _connect(amqp_uri: str) -> pika.BlockingConnection:
     return pika.BlockingConnection(pika.URLParameters(amqp_uri))
 
 
+def _exists(connection: pika.BlockingConnection) -> bool:
+    """False until a service has declared the queue (nothing was ever dead-lettered there)."""
+    try:
+        connection.channel().queue_declare(DEAD_LETTER_QUEUE, passive=True)
+    except pika.exceptions.ChannelClosedByBroker:
+        return False
+    return True
+
+
 def list_dead_letters(amqp_uri: str, limit: int = 100) -> list[dict]:
     """Up to ``limit`` dead letters, oldest first; they stay in the queue."""
     connection = _connect(amqp_uri)
     try:
+        if not _exists(connection):
+            return []
         channel = connection.channel()
         found = []
         for _ in range(limit):
@@ -72,6 +83,8 @@ def replay(amqp_uri: str, count: int) -> int:
     connection = _connect(amqp_uri)
     sent = 0
     try:
+        if not _exists(connection):
+            return 0
         channel = connection.channel()
         channel.confirm_delivery()
         for _ in range(count):
