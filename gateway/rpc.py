@@ -4,7 +4,9 @@ A standalone proxy is single-threaded, so each call checks one out of a queue an
 afterwards. Every wait is bounded by the RPC timeout: a dead service, a dead broker or a busy
 pool becomes ``ServiceUnavailable`` (a 503 for the user) instead of a hanging request thread.
 A proxy that failed on the transport is thrown away, because its reply queue or connection may
-be broken; a fresh one is started lazily the next time its slot is used.
+be broken; a fresh one is started lazily the next time its slot is used. A service whose own
+database cannot be reached answers with SQLAlchemy's ``OperationalError``: that part of the
+platform is down as well, so it is a 503 for that service too, and the rest keeps working.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 from amqp.exceptions import AMQPError
 from flask import current_app
 from kombu.exceptions import KombuError
-from nameko.exceptions import RpcTimeout, UnknownService
+from nameko.exceptions import RemoteError, RpcTimeout, UnknownService
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.common import config
@@ -24,6 +26,7 @@ from services.common import config
 log = logging.getLogger(__name__)
 
 TRANSPORT_ERRORS = (RpcTimeout, UnknownService, OSError, KombuError, AMQPError, RuntimeError)
+DATABASE_DOWN = frozenset({"OperationalError", "InterfaceError"})
 
 
 class ServiceUnavailable(Exception):
@@ -87,6 +90,12 @@ class RpcClient:
                 proxy.stop()
             self._slots.put(None)
             raise ServiceUnavailable(service) from exc
+        except RemoteError as exc:
+            self._slots.put(proxy)
+            if exc.exc_type in DATABASE_DOWN:
+                log.warning("RPC %s.%s: the service's database is down", service, method)
+                raise ServiceUnavailable(service) from exc
+            raise
         except Exception:
             self._slots.put(proxy)
             raise

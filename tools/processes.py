@@ -119,6 +119,11 @@ class Platform:
             os.killpg(proc.pid, sig)
             proc.wait(timeout=30)
 
+    def restart(self, name: str, timeout: float = 90) -> None:
+        """Start a service again (after ``kill``) and wait until it answers its health RPC."""
+        self.start_service(name)
+        self.wait_healthy((name,), timeout=timeout)
+
     def stop(self) -> None:
         for name in list(self.processes):
             proc = self.processes[name]

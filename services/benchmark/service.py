@@ -3,9 +3,9 @@
 Thin on purpose: event handlers keep a projection of every municipality's scores (by scoring's
 revision) and of the rounds' states; the figures come from the pure ``engine``, ``disclosure``
 and ``development`` modules. Closing a round computes its final figures at once; while a round
-is open a timer refreshes its preliminary figures. Like scoring, handlers never re-raise: a
-failure is counted, the round is marked dirty, and the reconciler compares revisions with
-scoring and pulls what is missing.
+is open a timer refreshes its preliminary figures. Like scoring, a failed event is counted,
+the round is marked dirty, the message goes to the dead-letter queue, and the reconciler
+compares revisions with scoring and pulls what is missing.
 
 Nothing this service returns names a municipality or carries another municipality's value:
 ``get_benchmark`` gives the caller's own values beside group figures, the national calls give
@@ -18,8 +18,7 @@ import functools
 import logging
 from pathlib import Path
 
-from nameko.events import event_handler
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 from nameko.timer import timer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -33,10 +32,13 @@ from services.benchmark.models import (
 )
 from services.common import config
 from services.common.db import Database
+from services.common.deadletter import event_handler
+from services.common.deadline import within
 from services.common.errors import NotFound
 from services.common.handling import apply_event
 from services.common.metrics import EVENTS_FAILED, Metrics
 from services.common.municipalities import load_municipalities, size_class
+from services.common.rpc import rpc
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 REFRESH_SECONDS = float(config.env("BENCHMARK_REFRESH_SECONDS", "20"))
@@ -126,6 +128,7 @@ class BenchmarkService:
         return projection.recompute_round(self.db, year, self._questionnaire(year), membership())
 
     @timer(interval=REFRESH_SECONDS)
+    @within(max(60.0, 10 * REFRESH_SECONDS))
     def refresh(self) -> None:
         """Recompute every round whose projection changed since its figures were computed."""
         dirty = self.db.scalars(select(RoundState.year).where(RoundState.dirty.is_(True))).all()
@@ -139,6 +142,7 @@ class BenchmarkService:
                 log.exception("benchmark: recomputing a round failed; retrying later")
 
     @timer(interval=RECONCILE_SECONDS)
+    @within(max(60.0, 10 * RECONCILE_SECONDS))
     def reconcile(self) -> None:
         """Catch up with survey's round states and scoring's revisions, then refresh."""
         try:

@@ -1,9 +1,10 @@
 """Applying an event in a nameko handler the one way every projection does it.
 
-nameko acks a handler's message even when it raises, and requeueing a poison message would
-loop, so handlers never raise: a payload that breaks the contract is dropped and counted; a
-write race is retried once; any other failure is counted, logged and handed to ``on_failure``
-(which marks what the reconciler must repair).
+A payload that breaks the contract can never be applied: it is counted and raised as
+``PoisonMessage``, so the handler's entrypoint (``services.common.deadletter``) rejects it into
+the dead-letter queue where an operator sees it. A write race is retried once; any other failure
+is counted, handed to ``on_failure`` (which marks what the reconciler must repair) and raised,
+so the message is dead-lettered as well instead of silently acked.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
+from services.common.deadletter import PoisonMessage
 from services.common.events import EventContractError, load_event
 from services.common.metrics import EVENTS_FAILED
 
@@ -27,19 +29,18 @@ def apply_event(
     payload: dict,
     apply: Callable[[dict], None],
     on_failure: Callable[[dict], None],
-) -> bool:
-    """Apply and commit; True when the event is in the database."""
+) -> None:
+    """Apply and commit, or raise ``PoisonMessage`` after counting and marking the failure."""
     try:
         event = load_event(event_type, payload)
-    except EventContractError:
+    except EventContractError as exc:
         EVENTS_FAILED.labels(service=service, event=event_type).inc()
-        log.exception("%s: %s breaks the event contract; dropped", service, event_type)
-        return False
+        raise PoisonMessage(f"{event_type} breaks the event contract") from exc
     for attempt in (1, 2):
         try:
             apply(event)
             db.commit()
-            return True
+            return
         except (IntegrityError, DBAPIError) as exc:
             db.rollback()
             if attempt == 2:
@@ -47,8 +48,6 @@ def apply_event(
         except Exception as exc:  # noqa: BLE001 - see the module docstring
             db.rollback()
             _give_up(db, service, event_type, event, exc, on_failure)
-            return False
-    return False
 
 
 def _give_up(
@@ -66,3 +65,4 @@ def _give_up(
         db.commit()
     except Exception:  # noqa: BLE001 - the reconciler compares with the source as well
         db.rollback()
+    raise PoisonMessage(f"applying {event_type} failed: {type(exc).__name__}") from exc

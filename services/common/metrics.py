@@ -27,6 +27,21 @@ EVENTS_FAILED = Counter(
     "Event handler runs that raised; the projection is repaired by reconciliation.",
     ["service", "event"],
 )
+DEAD_LETTERED = Counter(
+    "platform_dead_letters_total",
+    "Messages a service rejected to the platform.dead-letter queue (see tools/dead_letters.py).",
+    ["service", "event"],
+)
+RPC_REPLIES_LOST = Counter(
+    "platform_rpc_replies_lost_total",
+    "RPC replies that could not be sent because the broker went away (the caller timed out).",
+    ["service"],
+)
+TIMER_RUNS_CUT = Counter(
+    "platform_timer_runs_cut_total",
+    "Timer runs (reconcilers) cut off after their bound, e.g. waiting for a lost RPC reply.",
+    ["service", "timer"],
+)
 OUTBOX_PENDING = Counter(
     "platform_outbox_dispatch_failures_total",
     "Attempts to publish an outbox event that failed and will be retried.",

@@ -15,7 +15,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from nameko.events import EventDispatcher
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 from nameko.timer import timer
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -35,6 +35,7 @@ from services.common.metrics import (
     Metrics,
 )
 from services.common.outbox import utcnow
+from services.common.rpc import rpc
 from services.common.validation import load
 from services.delegation import mail, mailer, scheduling, scope, states, tokens
 from services.delegation.errors import TooManyAttempts

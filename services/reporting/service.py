@@ -32,7 +32,7 @@ from eventlet import tpool
 from eventlet.semaphore import Semaphore
 from nameko.events import EventDispatcher
 from nameko.extensions import DependencyProvider
-from nameko.rpc import RpcProxy, rpc
+from nameko.rpc import RpcProxy
 from nameko.timer import timer
 from prometheus_client import Counter, Gauge
 from sqlalchemy import and_, func, or_, select, update
@@ -44,6 +44,7 @@ from services.common.db import Database
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.common.metrics import Metrics
 from services.common.outbox import utcnow
+from services.common.rpc import rpc
 from services.common.validation import load
 from services.reporting import jobs, notify, storage, workqueue
 from services.reporting.assembly import assemble

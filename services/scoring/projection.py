@@ -6,10 +6,27 @@ newer than the one held, so redelivered or overtaken events change nothing.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from services.scoring.models import KnownQuestionnaire, ProjectedAnswer, ScoreSnapshot, UnitSet
+
+
+def lock(session: Session, municipality_id: int, year: int) -> None:
+    """Serialise the writers of one municipality's projection and scores until commit.
+
+    Events are applied by several workers at once, and after a restart the redelivered ones in
+    any order. Without the lock two of them read the same answer row and each writes only the
+    columns it changed: one the value of revision n, the other just the number n+1, leaving
+    revision n+1 with the value of n. The watermark (count and sum of revisions) then equals
+    survey's, so the reconciler would never repair it. A transaction-scoped advisory lock also
+    covers rows not inserted yet; SQLite (local runs) has a single writer anyway.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:municipality, :year)"),
+            {"municipality": municipality_id, "year": year},
+        )
 
 
 def apply_answers(session: Session, municipality_id: int, year: int, answers: list[dict]) -> int:

@@ -1,8 +1,8 @@
 """The scoring service: a projection of survey's answers and the maturity scores built from it.
 
-Event handlers never re-raise: nameko would ack the message anyway, and a poison event must not
-loop. A failure is counted, the scores concerned are marked stale, and the reconciler rebuilds
-them from the survey service, so scores always converge to what the answers say.
+A failed event is counted, the scores concerned are marked stale and the message goes to the
+dead-letter queue (never an endless redelivery); the reconciler rebuilds the scores from the
+survey service, so they always converge to what the answers say.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import logging
 from datetime import timedelta
 from pathlib import Path
 
-from nameko.events import EventDispatcher, event_handler
-from nameko.rpc import RpcProxy, rpc
+from nameko.events import EventDispatcher
+from nameko.rpc import RpcProxy
 from nameko.timer import timer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -20,15 +20,19 @@ from sqlalchemy.orm import Session
 
 from services.common import config, outbox
 from services.common.db import Database
+from services.common.deadletter import event_handler
+from services.common.deadline import within
 from services.common.errors import NotFound
 from services.common.handling import apply_event
 from services.common.metrics import EVENTS_FAILED, Metrics
 from services.common.outbox import utcnow
+from services.common.rpc import rpc
 from services.scoring import history, projection, rules
 from services.scoring.models import KnownQuestionnaire, Outbox, ScoreSnapshot, UnitSet
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 RECONCILE_SECONDS = float(config.env("SCORING_RECONCILE_SECONDS", "30"))
+RECONCILE_BOUND_SECONDS = max(60.0, 10 * RECONCILE_SECONDS)
 log = logging.getLogger(__name__)
 
 
@@ -72,6 +76,7 @@ class ScoringService:
     def on_answers_saved(self, payload: dict) -> None:
         def apply(event: dict) -> None:
             municipality_id, year = event["municipality_id"], event["year"]
+            projection.lock(self.db, municipality_id, year)
             if projection.apply_answers(self.db, municipality_id, year, event["answers"]):
                 self._recompute(municipality_id, year)
 
@@ -85,8 +90,8 @@ class ScoringService:
         def mark_stale(event: dict) -> None:
             projection.mark_stale(self.db, municipality_id=event.get("municipality_id"))
 
-        if apply_event(self.db, self.name, event_type, payload, apply, mark_stale):
-            self._publish()
+        apply_event(self.db, self.name, event_type, payload, apply, mark_stale)
+        self._publish()
 
     def _publish(self) -> None:
         outbox.publish(self.db, Outbox, self.dispatch, self.name)
@@ -110,12 +115,14 @@ class ScoringService:
         return list(held.unit_ids)
 
     def _recompute(self, municipality_id: int, year: int) -> dict:
+        """Scores from the projection, written to the snapshot, under the municipality's lock."""
+        projection.lock(self.db, municipality_id, year)
+        snapshot = self.db.get(ScoreSnapshot, (municipality_id, year), populate_existing=True)
         questionnaire = self._questionnaire(year)
         unit_ids = self._unit_ids(municipality_id)
         answers = projection.projected_answers(self.db, municipality_id, year)
         result = rules.compute_scores(questionnaire, unit_ids, answers)
         result["questions"] = rules.question_scores(questionnaire, unit_ids, answers)
-        snapshot = self.db.get(ScoreSnapshot, (municipality_id, year))
         if snapshot is None:
             snapshot = ScoreSnapshot(municipality_id=municipality_id, year=year, revision=0)
             self.db.add(snapshot)
@@ -229,6 +236,7 @@ class ScoringService:
         held = self.db.get(UnitSet, municipality_id)
         projection.store_units(self.db, municipality_id, unit_ids, held.revision if held else 0)
         answers = self.survey.get_answers(municipality_id, year, all_units=True)
+        projection.lock(self.db, municipality_id, year)
         projection.replace_answers(self.db, municipality_id, year, answers)
         result = self._recompute(municipality_id, year)
         self.db.commit()
@@ -236,6 +244,7 @@ class ScoringService:
         return result
 
     @timer(interval=RECONCILE_SECONDS)
+    @within(RECONCILE_BOUND_SECONDS)
     def reconcile(self) -> None:
         """Rebuild every municipality whose projection differs from survey's, or is stale."""
         try:

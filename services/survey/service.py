@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from nameko.events import EventDispatcher
-from nameko.rpc import rpc
 from nameko.timer import timer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +19,7 @@ from services.common import outbox
 from services.common.db import Database
 from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.common.metrics import ANSWERS_SAVED, Metrics
+from services.common.rpc import rpc
 from services.common.validation import load
 from services.survey import answers as answer_rules
 from services.survey import rounds as round_rules

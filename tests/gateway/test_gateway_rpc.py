@@ -125,6 +125,15 @@ def test_service_errors_pass_through_and_keep_the_proxy(fake_proxies, error):
     assert len(fake_proxies.created) == 1
 
 
+def test_a_service_whose_database_is_down_is_unavailable_and_keeps_the_proxy(fake_proxies):
+    client = RpcClient(NAMEKO_CONFIG, timeout=1, pool_size=1)
+    fake_proxies.behaviour = RemoteError("OperationalError", "connection refused")
+    with pytest.raises(ServiceUnavailable) as caught:
+        client.call("benchmark", "get_benchmark", 751, 2026)
+    assert caught.value.service == "benchmark"
+    assert not fake_proxies.created[0].stopped
+
+
 def test_waiting_for_a_free_proxy_is_bounded(fake_proxies):
     client = RpcClient(NAMEKO_CONFIG, timeout=0.1, pool_size=1)
     fake_proxies.behaviour = "block"
