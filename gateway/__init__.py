@@ -10,8 +10,10 @@ from typing import Any
 
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.routing import IntegerConverter
 
 from services.common import config
+from services.common.years import FIRST_YEAR, LAST_YEAR
 
 MAX_CONTENT_LENGTH = 1024 * 1024
 MIN_SECRET_KEY_LENGTH = 32
@@ -27,6 +29,14 @@ class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed cookie session, signed with HMAC-SHA256 instead of its default SHA-1."""
 
     digest_method = staticmethod(hashlib.sha256)
+
+
+class YearConverter(IntegerConverter):
+    """``<year:year>``: a round's year; any other number is no page at all (404), so a service
+    never sees a year outside the range rounds can have."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:  # noqa: ANN001
+        super().__init__(url_map, min=FIRST_YEAR, max=LAST_YEAR)
 
 
 def _secret_key(test_config: dict | None) -> str:
@@ -46,6 +56,7 @@ def _secret_key(test_config: dict | None) -> str:
 def create_app(test_config: dict[str, Any] | None = None, rpc: Any = None) -> Flask:
     """Build the gateway; tests pass their own config and a fake RPC client."""
     app = Flask(__name__)
+    app.url_map.converters["year"] = YearConverter
     app.session_interface = SessionInterface()
     idle_minutes = float(config.env("SESSION_IDLE_MINUTES", "30"))
     absolute_hours = float(config.env("SESSION_ABSOLUTE_HOURS", "12"))

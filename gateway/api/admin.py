@@ -11,6 +11,7 @@ from gateway.api import api, load_body, operation
 from gateway.api.schemas import RoundSchema
 from gateway.auth import admin_required
 from gateway.rpc import call
+from services.common.years import FIRST_YEAR, LAST_YEAR
 
 
 class QuestionnaireImportSchema(Schema):
@@ -32,7 +33,7 @@ class QuestionnaireSummarySchema(Schema):
 
 
 class RoundCreateSchema(Schema):
-    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    year = fields.Integer(required=True, validate=validate.Range(min=FIRST_YEAR, max=LAST_YEAR))
 
 
 @api.get("/admin/questionnaires")
@@ -77,7 +78,7 @@ def create_round() -> Any:
     return jsonify(call("survey", "create_round", body["year"])), 201
 
 
-@api.post("/admin/rounds/<int:year>/open")
+@api.post("/admin/rounds/<year:year>/open")
 @operation(
     "Open a draft round for answers (admin); at most one round is open",
     response=RoundSchema(),
@@ -89,7 +90,7 @@ def open_round(year: int) -> Any:
     return jsonify(call("survey", "open_round", year))
 
 
-@api.post("/admin/rounds/<int:year>/close")
+@api.post("/admin/rounds/<year:year>/close")
 @operation(
     "Close an open round (admin); it becomes read-only for good",
     response=RoundSchema(),

@@ -30,7 +30,7 @@ from gateway.rpc import call
 from services.common.errors import Forbidden, NotFound
 
 
-@api.get("/rounds/<int:year>/answers")
+@api.get("/rounds/<year:year>/answers")
 @operation(
     "Saved answers of one unit, the municipality-wide ones, or all (all_units=true)",
     query=AnswersQuerySchema(),
@@ -77,7 +77,7 @@ def check_may_answer(answers: list[dict]) -> None:
             raise Forbidden("You cannot answer for this unit.", field=f"answers[{index}].unit_id")
 
 
-@api.put("/rounds/<int:year>/answers")
+@api.put("/rounds/<year:year>/answers")
 @operation(
     "Save a batch of answers (all or nothing, at most 500)",
     request=AnswerBatchSchema(),
@@ -95,7 +95,7 @@ def save_answers(year: int) -> Any:
     )
 
 
-@api.get("/rounds/<int:year>/answers/history")
+@api.get("/rounds/<year:year>/answers/history")
 @operation(
     "Every change of one answer, newest first: who, when, old and new",
     query=HistoryQuerySchema(),
@@ -118,7 +118,7 @@ def answer_history(year: int) -> Any:
     return jsonify(sorted(changes, key=lambda c: c.get("revision") or 0, reverse=True))
 
 
-@api.get("/rounds/<int:year>/progress")
+@api.get("/rounds/<year:year>/progress")
 @operation(
     "Answered versus expected per area and unit",
     response=ProgressSchema(),
@@ -130,7 +130,7 @@ def progress(year: int) -> Any:
     return jsonify(call("survey", "get_progress", municipality_id(), year))
 
 
-@api.get("/rounds/<int:year>/scores")
+@api.get("/rounds/<year:year>/scores")
 @operation(
     "Maturity scores per area and unit (1-5, acceptable level 3)",
     response=ScoresSchema(),
@@ -142,7 +142,7 @@ def scores(year: int) -> Any:
     return jsonify(call("scoring", "get_scores", municipality_id(), year))
 
 
-@api.post("/rounds/<int:year>/copy-forward")
+@api.post("/rounds/<year:year>/copy-forward")
 @operation(
     "Copy last year's answers into this round as drafts (coordinator)",
     request=CopyForwardSchema(),
@@ -181,7 +181,7 @@ class FormSaveResultSchema(Schema):
     )
 
 
-@api.put("/rounds/<int:year>/answers/form")
+@api.put("/rounds/<year:year>/answers/form")
 @operation(
     "Save the answering page's form fields (autosave): valid changed answers are saved",
     request=FormSaveSchema(),

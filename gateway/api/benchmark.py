@@ -72,7 +72,7 @@ def history() -> Any:
     )
 
 
-@api.get("/rounds/<int:year>/benchmark")
+@api.get("/rounds/<year:year>/benchmark")
 @operation(
     "Own scores beside Denmark, the own region and size class, with the band in each",
     response=BenchmarkSchema(),
@@ -88,7 +88,7 @@ def benchmark(year: int) -> Any:
     return jsonify(call("benchmark", "get_benchmark", municipality_id(), year))
 
 
-@api.get("/rounds/<int:year>/units/<int:unit_id>/comparison")
+@api.get("/rounds/<year:year>/units/<int:unit_id>/comparison")
 @operation(
     "One of the municipality's units against the rest of its organisation",
     response=UnitComparisonSchema(),
@@ -118,7 +118,7 @@ def kl_rounds() -> Any:
     return jsonify(call("benchmark", "list_years"))
 
 
-@api.get("/kl/rounds/<int:year>/benchmark")
+@api.get("/kl/rounds/<year:year>/benchmark")
 @operation(
     "National, regional and size-class aggregates, participation and priorities (KL)",
     response=NationalSchema(),

@@ -15,6 +15,7 @@ from marshmallow import Schema, fields, validate
 
 from gateway.api import Operation, api, operation
 from gateway.api.schemas import OpenApiSchema, ProblemSchema
+from services.common.years import FIRST_YEAR, LAST_YEAR
 
 DESCRIPTION = """\
 JSON API of the municipal information-security baseline platform.
@@ -35,7 +36,11 @@ returned by `GET /api/v1/me` (403 otherwise), and every request with a body must
 """
 
 PROBLEM_STATUSES = (400, 401, 403, 404, 409, 413, 415, 422, 503)
-CONVERTERS = {"int": {"type": "integer", "minimum": 0}, "default": {"type": "string"}}
+CONVERTERS = {
+    "int": {"type": "integer", "minimum": 0},
+    "year": {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR},
+    "default": {"type": "string"},
+}
 RULE_ARGUMENT = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 

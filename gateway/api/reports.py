@@ -203,7 +203,7 @@ def kl_start_run() -> Any:
     return jsonify(call("reporting", "request_annual_run", data["year"], kl_requester())), 202
 
 
-@api.get("/kl/annual-runs/<int:year>")
+@api.get("/kl/annual-runs/<year:year>")
 @operation(
     "One annual run and its progress (KL)", response=AnnualRunSchema(), errors=(404,), tags=KL_TAGS
 )

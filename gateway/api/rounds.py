@@ -32,14 +32,14 @@ def rounds() -> Any:
     return jsonify(sorted(found, key=lambda r: r["year"], reverse=True))
 
 
-@api.get("/rounds/<int:year>")
+@api.get("/rounds/<year:year>")
 @operation("One round", response=RoundSchema(), errors=(404,), tags=("rounds",))
 @login_required
 def round_(year: int) -> Any:
     return jsonify(visible_round(year))
 
 
-@api.get("/rounds/<int:year>/questionnaire")
+@api.get("/rounds/<year:year>/questionnaire")
 @operation(
     "The round's questionnaire (normalised)",
     response=QuestionnaireSchema(),

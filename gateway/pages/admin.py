@@ -78,7 +78,7 @@ def create_round() -> Any:
     return redirect(url_for("admin.rounds"))
 
 
-@bp.post("/runder/<int:year>/aabn")
+@bp.post("/runder/<year:year>/aabn")
 @admin_required
 def open_round(year: int) -> Any:
     try:
@@ -89,7 +89,7 @@ def open_round(year: int) -> Any:
     return redirect(url_for("admin.rounds"))
 
 
-@bp.route("/runder/<int:year>/luk", methods=("GET", "POST"))
+@bp.route("/runder/<year:year>/luk", methods=("GET", "POST"))
 @admin_required
 def close_round(year: int) -> Any:
     if request.method == "GET":

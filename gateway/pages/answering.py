@@ -234,7 +234,7 @@ class AnswerPage:
         return body, status, headers if status == 503 else {}
 
 
-@bp.route("/runder/<int:year>/besvar", methods=("GET", "POST"))
+@bp.route("/runder/<year:year>/besvar", methods=("GET", "POST"))
 @municipality_required
 def answer(year: int) -> Any:
     page = AnswerPage(year)

@@ -142,7 +142,7 @@ def _pair(row: dict) -> dict:
     return {"first": row["unit"], "second": row["rest"]}
 
 
-@bp.get("/runder/<int:year>/sammenligning")
+@bp.get("/runder/<year:year>/sammenligning")
 @municipality_required
 def benchmark(year: int) -> Any:
     round_ = get_round(year)

@@ -85,7 +85,7 @@ def current() -> Any:
     return redirect(url_for("delegation.index", year=chosen["year"]))
 
 
-@bp.get("/runder/<int:year>/delegeringer")
+@bp.get("/runder/<year:year>/delegeringer")
 @roles_required(*MANAGERS)
 def index(year: int) -> Any:
     round_ = get_round(year)
@@ -137,7 +137,7 @@ def _matrix(questionnaire: dict, units: list[dict], overview: dict) -> list[dict
     return rows
 
 
-@bp.route("/runder/<int:year>/delegeringer/ny", methods=("GET", "POST"))
+@bp.route("/runder/<year:year>/delegeringer/ny", methods=("GET", "POST"))
 @roles_required(*MANAGERS)
 def new(year: int) -> Any:
     round_ = get_round(year)
@@ -259,7 +259,7 @@ def _detail(year: int, delegation_id: int) -> dict:
     return found
 
 
-@bp.get("/runder/<int:year>/delegeringer/<int:delegation_id>")
+@bp.get("/runder/<year:year>/delegeringer/<int:delegation_id>")
 @roles_required(*MANAGERS)
 def detail(year: int, delegation_id: int) -> Any:
     return _render_detail(year, _detail(year, delegation_id))
@@ -298,7 +298,7 @@ ACTIONS = {
 }
 
 
-@bp.post("/runder/<int:year>/delegeringer/<int:delegation_id>/<action>")
+@bp.post("/runder/<year:year>/delegeringer/<int:delegation_id>/<action>")
 @roles_required(*MANAGERS)
 def act(year: int, delegation_id: int, action: str) -> Any:
     """One review or management action; problems come back next to the form they concern."""

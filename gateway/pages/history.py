@@ -13,7 +13,7 @@ from gateway.rpc import call
 bp = Blueprint("history", __name__)
 
 
-@bp.get("/runder/<int:year>/historik")
+@bp.get("/runder/<year:year>/historik")
 @municipality_required
 def history(year: int) -> Any:
     round_ = get_round(year)

@@ -38,7 +38,7 @@ def current() -> Any:
     return redirect(url_for("scores.scores", year=chosen["year"]))
 
 
-@bp.get("/runder/<int:year>/scorer")
+@bp.get("/runder/<year:year>/scorer")
 @municipality_required
 def scores(year: int) -> Any:
     round_ = get_round(year)

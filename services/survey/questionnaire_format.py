@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from services.common.years import FIRST_YEAR, LAST_YEAR, is_round_year
+
 QUESTION_TYPES = ("maturity", "yes_partly_no", "single_choice", "multiple_choice", "number", "text")
 SCOPES = ("municipality", "unit")
 LANGUAGES = {"da": "Danish", "en": "English"}
@@ -306,8 +308,8 @@ def parse_questionnaire(text: str) -> dict:
 def _year(value: object, where: _Where) -> int:
     if not _is_int(value):
         raise where.error(f"must be a whole year such as 2026, not {_kind(value)}")
-    if not 2000 <= value <= 2100:
-        raise where.error(f"{value} is not a year between 2000 and 2100")
+    if not is_round_year(value):
+        raise where.error(f"{value} is not a year between {FIRST_YEAR} and {LAST_YEAR}")
     return value
 
 

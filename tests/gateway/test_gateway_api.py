@@ -50,6 +50,14 @@ def test_unknown_api_route_is_404_problem(logged_in, client):
     assert_problem(client.get("/api/v1/nothing/here"), 404)
 
 
+def test_a_year_no_round_can_have_is_no_route(logged_in, fake_rpc):
+    calls = len(fake_rpc.calls)
+    for year in (1999, 2101, 4398046511105):
+        assert_problem(logged_in.get(f"/api/v1/rounds/{year}/scores"), 404, None)
+        assert logged_in.get(f"/runder/{year}/besvar").status_code == 404
+    assert len(fake_rpc.calls) == calls, "an impossible year must not reach a service"
+
+
 def test_wrong_method_is_problem(logged_in):
     assert_problem(logged_in.delete("/api/v1/rounds"), 405)
 
