@@ -58,6 +58,6 @@ def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
-    if request.endpoint and request.endpoint != "static":
+    if request.endpoint and request.endpoint not in ("static", "dkfds.asset"):
         response.headers.setdefault("Cache-Control", "no-store")
     return response
