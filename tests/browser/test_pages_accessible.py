@@ -82,6 +82,11 @@ def test_a_page_without_login(new_page, path, name):
     assert page.locator("header.header").count() == 1
     violations = axe_violations(page)
     assert not violations, describe(violations)
+    if path.startswith("/delegering/"):
+        phone = new_page(**PHONE)
+        phone.goto(path)
+        screenshot(phone, f"{name}-phone")
+        assert_fits_a_phone(phone)
 
 
 def test_the_delegate_page_on_a_desktop_and_a_phone(new_page, platform):
