@@ -31,3 +31,23 @@ def test_an_old_version_or_a_path_outside_the_package_is_not_served(client):
 def test_a_missing_package_stops_the_gateway_with_what_to_do(tmp_path):
     with pytest.raises(RuntimeError, match="run scripts/bootstrap"):
         package_version(tmp_path / "dkfds")
+
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)")
+
+
+@pytest.mark.parametrize("path", ["/enheder", "/brugere", "/revisionsspor", "/findes-ikke"])
+def test_pages_use_the_design_system_without_inline_code(client, login, path):
+    """The CSP forbids inline script and style; the DKFDS header, menu and footer are there."""
+    login()
+    page = client.get(path)
+    assert page.status_code in (200, 404)
+    assert not INLINE_SCRIPT.search(page.text) and "style=" not in page.text
+    for marker in (
+        'class="header"',
+        'class="navigation-menu"',
+        'class="mobile-drawer"',
+        'class="footer"',
+        'aria-current="page"' if page.status_code == 200 else "",
+    ):
+        assert marker in page.text, f"{path} lacks {marker}"
