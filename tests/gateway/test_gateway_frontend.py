@@ -51,3 +51,19 @@ def test_pages_use_the_design_system_without_inline_code(client, login, path):
         'aria-current="page"' if page.status_code == 200 else "",
     ):
         assert marker in page.text, f"{path} lacks {marker}"
+
+
+def test_a_refused_form_names_the_field_in_an_error_summary_that_links_to_it(client, login):
+    login()
+    page = client.get("/enheder")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    refused = client.post(
+        "/enheder",
+        data={"csrf_token": token, "name": "", "kind": "forvaltning", "parent_id": ""},
+    )
+    assert refused.status_code in (200, 422)
+    summary = refused.text[refused.text.index('data-module="error-summary"') :]
+    assert '<a class="function-link" href="#unit-name">' in summary
+    assert 'class="form-group form-error"' in refused.text
+    assert 'aria-invalid="true" aria-describedby="unit-name-error"' in refused.text
+    assert '<span class="form-error-message" id="unit-name-error">' in refused.text
