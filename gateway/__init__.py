@@ -96,7 +96,7 @@ def create_app(test_config: dict[str, Any] | None = None, rpc: Any = None) -> Fl
         atexit.register(rpc.close)
     app.extensions["rpc"] = rpc
 
-    from gateway import auth, db, errors, health, i18n, metrics, oidc, security
+    from gateway import auth, db, errors, frontend, health, i18n, metrics, oidc, security
     from gateway.api import api
     from gateway.pages import register_pages
 
@@ -105,6 +105,7 @@ def create_app(test_config: dict[str, Any] | None = None, rpc: Any = None) -> Fl
     auth.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    frontend.init_app(app)
     errors.init_app(app)
     app.register_blueprint(auth.bp)
     oidc.init_app(app)

@@ -90,6 +90,6 @@ def add_security_headers(response: Response) -> Response:
         response.headers.setdefault("Referrer-Policy", "same-origin")
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", HSTS)
-    if request.endpoint and request.endpoint != "static":
+    if request.endpoint and request.endpoint not in ("static", "dkfds.asset"):
         response.headers.setdefault("Cache-Control", "no-store")
     return response

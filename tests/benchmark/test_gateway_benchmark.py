@@ -19,7 +19,7 @@ KL = {"email": "analytiker@kl.dk", "municipality": "kl"}
 
 
 def svgs(html: str) -> list[ET.Element]:
-    found = re.findall(r"<svg.*?</svg>", html, flags=re.S)
+    found = re.findall(r'<svg[^>]*class="chart".*?</svg>', html, flags=re.S)
     return [ET.fromstring(m) for m in found]  # noqa: S314 - our own output, parsed to check it
 
 

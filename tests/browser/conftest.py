@@ -193,3 +193,44 @@ def describe(violations: list[dict]) -> str:
         targets = [", ".join(node["target"]) for node in violation["nodes"][:5]]
         lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} at {targets}")
     return "\n".join(lines)
+
+
+def delegate_link(platform) -> str:
+    """A delegation of one question to a colleague, made as the coordinator would, and the
+    delegate's link read from the outbox (the browser platform sends no mail)."""
+    from datetime import date, timedelta
+
+    from sqlalchemy import create_engine, text
+
+    coordinator = {
+        "user_id": 1,
+        "name": "Karin Koordinator",
+        "role": "coordinator",
+        "email": USERS["coordinator"][1],
+        "unit_id": None,
+    }
+    data = {
+        "kind": "question",
+        "question_keys": ["governance.policy"],
+        "unit_id": None,
+        "area_key": "governance",
+        "delegate_name": "Dorte Delegeret",
+        "delegate_email": "dorte@aarhus.dk",
+        "message": None,
+        "due_date": (date.today() + timedelta(days=14)).isoformat(),
+    }
+    with ClusterRpcProxy({"AMQP_URI": platform.env["AMQP_URI"]}, timeout=60) as rpc:
+        created = rpc.delegation.create_delegation(AARHUS, 2026, data, coordinator)
+    engine = create_engine(platform.env["DATABASE_URL_DELEGATION"])
+    try:
+        with engine.connect() as connection:
+            secret = connection.execute(
+                text(
+                    "SELECT secret FROM mail_messages WHERE delegation_id = :id "
+                    "AND secret IS NOT NULL ORDER BY id DESC LIMIT 1"
+                ),
+                {"id": created["id"]},
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    return f"/delegering/{secret}"

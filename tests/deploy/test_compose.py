@@ -392,3 +392,14 @@ def test_grafana_is_provisioned_from_the_mounted_folders(services):
     assert urlparse(source["url"]).hostname == "prometheus"
     prometheus_mounts = {v.split(":")[1] for v in services["prometheus"]["volumes"]}
     assert {"/etc/prometheus/prometheus.yml", "/etc/prometheus/alerts.yml"} <= prometheus_mounts
+
+
+def test_the_image_carries_the_design_system_the_gateway_serves():
+    """npm ci from the lock file in a build stage; the gateway reads node_modules/dkfds/ at start
+    (gateway/frontend.py) and refuses to start without it."""
+    text = (DEPLOY / "Dockerfile").read_text()
+    assert "COPY package.json package-lock.json ./" in text and "npm ci" in text
+    from gateway.frontend import PACKAGE_DIR, ROOT
+
+    target = PACKAGE_DIR.relative_to(ROOT).as_posix()
+    assert f"./{target}/dist" in text and f"./{target}/package.json" in text
