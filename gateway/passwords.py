@@ -12,6 +12,8 @@ from __future__ import annotations
 import functools
 import re
 
+from services.common.localtime import MONTHS
+
 MIN_LENGTH = 12
 MAX_LENGTH = 256
 
@@ -39,18 +41,7 @@ DANISH_WORDS = frozenset(
         "aarhus",
         "odense",
         "aalborg",
-        "januar",
-        "februar",
-        "marts",
-        "april",
-        "maj",
-        "juni",
-        "juli",
-        "august",
-        "september",
-        "oktober",
-        "november",
-        "december",
+        *MONTHS["da"],
         "qwertyuiopå",
         "asdfghjklæø",
     }

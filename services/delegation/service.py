@@ -1078,12 +1078,18 @@ class DelegationService:
             html_body=message["html"],
             message_id=mail.message_id(key, settings.sender_domain),
         )
+        return self._enqueue(row)
+
+    def _enqueue(self, row: MailMessage) -> dict:
+        """Add a mail to the outbox once; a repeat with the same idempotency key gets the first."""
         self.db.add(row)
         try:
             self.db.commit()
         except IntegrityError:
             self.db.rollback()
-            existing = self.db.scalar(select(MailMessage).where(MailMessage.idempotency_key == key))
+            existing = self.db.scalar(
+                select(MailMessage).where(MailMessage.idempotency_key == row.idempotency_key)
+            )
             return {"id": existing.id, "state": existing.state, "created": False}
         return {"id": row.id, "state": row.state, "created": True}
 
@@ -1149,11 +1155,4 @@ class DelegationService:
             secret=token,
             link_base=f"{public_base_url()}{link_path}",
         )
-        self.db.add(row)
-        try:
-            self.db.commit()
-        except IntegrityError:
-            self.db.rollback()
-            existing = self.db.scalar(select(MailMessage).where(MailMessage.idempotency_key == key))
-            return {"id": existing.id, "state": existing.state, "created": False}
-        return {"id": row.id, "state": row.state, "created": True}
+        return self._enqueue(row)
