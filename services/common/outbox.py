@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import DateTime, Integer, String, Text, select
+from sqlalchemy import DateTime, Integer, String, Text, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from services.common.events import make_event
@@ -81,10 +81,21 @@ def publish(
             log.warning("outbox: publishing %s #%s failed; will retry", row.event_type, row.id)
             return sent
         row.dispatched_at = utcnow()
-        session.commit()
+        _commit_without_waiting_for_disk(session)
         EVENTS_DISPATCHED.labels(service=service, event=row.event_type).inc()
         sent += 1
     return sent
+
+
+def _commit_without_waiting_for_disk(session: Session) -> None:
+    """Commit a "dispatched" mark without waiting for PostgreSQL to flush it to disk.
+
+    Losing the mark in a database crash only means the event is published once more, which
+    consumers ignore; waiting for the flush cost a save about as much as its own commit.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL synchronous_commit TO OFF"))
+    session.commit()
 
 
 def pending_count(session: Session, model: type) -> int:
