@@ -253,7 +253,7 @@ def tables(figures: dict) -> str:
         lines.append(
             f"| {row['municipalities']:,} | {row['answers']:,} | {ms(row['scoring'])} | "
             f"{ms(row['service'])} | {ms(total)} | {ms(row['sql'])} | "
-            f"{total / row['sql']:,.0f}× | {row['pure'] / row['sql']:,.0f}× | "
+            f"{total / row['sql']:,.1f}× | {row['pure'] / row['sql']:,.1f}× | "
             f"{row['published']}/{row['cells']} |"
         )
     lines += ["", "### Peak memory (VmHWM)", "", "| process | peak resident |", "|---|---:|"]
