@@ -181,6 +181,8 @@ def measure_all(args: argparse.Namespace, log: Callable[[str], None]) -> dict:
             logins=logins,
             concurrency=args.clients,
             total=args.saves,
+            echo_pids=[bench.platform.processes["echo"].pid],
+            platform_pids=[p.pid for n, p in bench.platform.processes.items() if n != "echo"],
             log=log,
         )
 
@@ -210,8 +212,8 @@ def tables(figures: dict) -> str:
     lines = ["### Saving a batch of ten answers", ""]
     lines += [
         "| clients | way | saves | saves/s | p50 | p99 | p50 ÷ SQL | p50 ÷ RPC "
-        "| SQL saves/s ÷ this |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| SQL saves/s ÷ this | CPU per save |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     by_level: dict[int, dict[str, dict]] = {}
     for row in figures["saves"]:
@@ -224,11 +226,17 @@ def tables(figures: dict) -> str:
                 f"{ms(row['p50'])} | {ms(row['p99'])} | "
                 f"{row['p50'] / ways['sql']['p50']:.1f}× | "
                 f"{row['p50'] / ways['rpc']['p50']:.1f}× | "
-                f"{ways['sql']['throughput'] / row['throughput']:.1f}× |"
+                f"{ways['sql']['throughput'] / row['throughput']:.1f}× | "
+                f"{cpu(row.get('cpu_per_save'))} |"
             )
     annual = figures["annual"]
     floor = annual["build_total"] / annual["workers"]
     lines += [
+        "",
+        "CPU per save: user and system CPU time per save of the echo service (rpc) or of the "
+        "gateway and every service together, including the events a save causes (gateway); "
+        "unlike the times it hardly depends on what else the machine runs. Not measured for "
+        "the SQL floor, whose work is done in PostgreSQL's backends.",
         "",
         f"### Annual report run {annual_run.YEAR}",
         "",
@@ -261,6 +269,10 @@ def tables(figures: dict) -> str:
         shown = "gone" if kib is None else f"{kib / 1024:,.0f} MiB"
         lines.append(f"| {name} | {shown} |")
     return "\n".join(lines)
+
+
+def cpu(value: float | None) -> str:
+    return "–" if value is None else ms(value)
 
 
 def seconds(value: float | None) -> str:

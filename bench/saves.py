@@ -13,11 +13,13 @@ Clients are threads of the bench process; each logs in and saves once before the
 
 from __future__ import annotations
 
+import os
 import statistics
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import create_engine
@@ -41,6 +43,7 @@ class Series:
     clients: int
     latencies: list[float] = field(default_factory=list)
     seconds: float = 0.0
+    cpu: float | None = None  # CPU seconds the measured processes spent on all the saves
 
     @property
     def throughput(self) -> float:
@@ -64,6 +67,7 @@ class Series:
             "throughput": self.throughput,
             "p50": self.p50,
             "p99": self.p99,
+            "cpu_per_save": None if self.cpu is None else self.cpu / len(self.latencies),
         }
 
 
@@ -73,9 +77,41 @@ def batch(keys: list[str], run: int) -> list[dict]:
     return [{"question_key": k, "unit_id": None, "value": level} for k in keys]
 
 
-def run_clients(way: str, saves: list[Callable[[int], None]], per_client: int) -> Series:
-    """Every client saves ``per_client`` times, all starting together; wall time and latencies."""
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time the processes have used so far (utime + stime in /proc)."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def settled_cpu_seconds(pids: list[int], timeout: float = 30) -> float:
+    """CPU time once the processes are idle again (events of the saves handled), or at timeout."""
+    deadline = time.monotonic() + timeout
+    last = cpu_seconds(pids)
+    while time.monotonic() < deadline:
+        time.sleep(1)
+        now = cpu_seconds(pids)
+        if now - last < 0.05:
+            return now
+        last = now
+    return last
+
+
+def run_clients(
+    way: str, saves: list[Callable[[int], None]], per_client: int, pids: list[int] = ()
+) -> Series:
+    """Every client saves ``per_client`` times, all starting together; wall time and latencies.
+
+    With ``pids`` the CPU those processes spend on the saves is measured too: it does not
+    depend on what else the machine runs, unlike the times.
+    """
     series = Series(way, len(saves))
+    cpu_before = settled_cpu_seconds(list(pids)) if pids else None
     start = threading.Barrier(len(saves) + 1)
     errors: list[BaseException] = []
     lock = threading.Lock()
@@ -101,6 +137,8 @@ def run_clients(way: str, saves: list[Callable[[int], None]], per_client: int) -
     for thread in threads:
         thread.join()
     series.seconds = time.perf_counter() - began
+    if cpu_before is not None:
+        series.cpu = settled_cpu_seconds(list(pids)) - cpu_before
     if errors:
         raise RuntimeError(f"{way}: {len(errors)} client(s) failed; first: {errors[0]!r}")
     return series
@@ -240,9 +278,15 @@ def measure(
     logins: list[tuple[int, str]],
     concurrency: list[int],
     total: int,
+    echo_pids: list[int] = (),
+    platform_pids: list[int] = (),
     log: Callable[[str], None] = print,
 ) -> list[dict]:
-    """Every way at every concurrency; the ways take turns per level so noise hits all alike."""
+    """Every way at every concurrency; the ways take turns per level so noise hits all alike.
+
+    ``echo_pids`` and ``platform_pids`` are the processes whose CPU per save is measured for
+    the RPC floor and for the gateway (gateway and every service).
+    """
     floor = SqlFloor(floor_url, max(concurrency))
     results = []
     try:
@@ -253,16 +297,21 @@ def measure(
             log(f"  {clients} client(s), {per_client} saves each ...")
             saves, stop = rpc_clients(amqp_uri, year, keys, municipalities)
             try:
-                level = [run_clients("rpc", saves, per_client)]
+                level = [run_clients("rpc", saves, per_client, echo_pids)]
             finally:
                 stop()
             level.append(run_clients("sql", floor.clients(year, keys, municipalities), per_client))
             saves = gateway_clients(base_url, year, keys, chosen)
-            level.append(run_clients("gateway", saves, per_client))
+            level.append(run_clients("gateway", saves, per_client, platform_pids))
             for series in level:
+                cpu = (
+                    ""
+                    if series.cpu is None
+                    else f", CPU {series.cpu / len(series.latencies) * 1000:.1f} ms/save"
+                )
                 log(
                     f"    {series.way:>7}: {series.throughput:7.1f} saves/s, "
-                    f"p50 {series.p50 * 1000:6.1f} ms, p99 {series.p99 * 1000:6.1f} ms"
+                    f"p50 {series.p50 * 1000:6.1f} ms, p99 {series.p99 * 1000:6.1f} ms{cpu}"
                 )
             results.extend(series.as_dict() for series in level)
     finally:

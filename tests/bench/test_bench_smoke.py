@@ -43,6 +43,8 @@ def test_quick_run_measures_everything_and_writes_the_figures(tmp_path):
     assert all(
         row["saves"] >= 3 * row["clients"] and row["p99"] >= row["p50"] > 0 for row in ways.values()
     )
+    assert all(ways["gateway", n]["cpu_per_save"] > 0 for n in (1, 2))
+    assert ways["sql", 1]["cpu_per_save"] is None
     annual = figures["annual"]
     assert annual["failed"] == 0
     assert annual["reports"] > annual["participants"] == 2
