@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import platform as pyplatform
+import signal
 import subprocess
 import sys
 import time
@@ -314,7 +315,13 @@ def write_markdown(path: Path, body: str) -> None:
     path.write_text(f"{head}{BEGIN}\n{body}\n{END}{tail}")
 
 
+def stop_on_sigterm(signum: int, frame: object) -> None:
+    """``kill`` stops the bench like Ctrl-C: its platform, databases and vhost are removed."""
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
     args = parse(argv)
     figures = measure_all(args, log=lambda line: print(line, flush=True))
     body = report(figures)
