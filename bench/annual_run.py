@@ -1,13 +1,13 @@
 """Time KL's annual report run for the 98 demo municipalities with one and with two workers.
 
 ``.venv/bin/python -m bench.annual_run`` starts survey, scoring, benchmark and delegation as
-processes (``tools.processes``) on a private RabbitMQ vhost and fresh PostgreSQL databases, loads
-the demo history (2021-2025, every municipality with its units) and closes 2025, then runs the
-annual run of 2025 twice on fresh reporting databases: once with one reporting worker, once with
+processes on a private platform (``bench.platform``: own vhost, fresh PostgreSQL databases),
+loads the demo history (2021-2025, every municipality with its units) and closes 2025, then runs
+the annual run of 2025 on fresh reporting databases: once with one reporting worker, once with
 two. It prints the wall time of each run (request published to run completed), the number of
 reports, and the median build time of one municipality report PDF (as the service measured it:
-collecting the figures over RPC, assembling, rendering, storing). Nothing of a local run is
-touched. Takes several minutes on a 2-core machine.
+collecting the figures over RPC, assembling, rendering, storing). ``python -m bench`` runs the
+same measurement as part of the whole benchmark. Takes several minutes on a 2-core machine.
 """
 
 from __future__ import annotations
@@ -15,54 +15,39 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
-import tempfile
 import time
-import uuid
-from pathlib import Path
 
 from nameko.standalone.rpc import ClusterRpcProxy
-from sqlalchemy import create_engine, text
 
+from bench.platform import BenchPlatform
 from services.common.config import DATA_DIR
-from tools import demo_history
-from tools.processes import Platform, start_platform
+from tools import demo_data, demo_history
 from tools.request_annual_run import publish_request, wait_for_run
 
 YEAR = 2025
-PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
-def rabbitmqctl(*args: str) -> None:
-    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+def small_plan(rpc, limit: int) -> demo_history.Plan:  # noqa: ANN001
+    """The first ``limit`` municipalities, each with its units, all taking part (quick runs)."""
+    profiles, units = {}, {}
+    for municipality in rpc.survey.list_municipalities()[:limit]:
+        municipality_id = municipality["id"]
+        profiles[municipality_id] = demo_history.profile(municipality, always=True)
+        tree = {name: [] for name in demo_history.unit_names(municipality_id)}
+        units[municipality_id] = sorted(
+            demo_data._ensure_units(rpc, municipality_id, tree).values()
+        )
+    return demo_history.Plan(profiles, units)
 
 
-class Databases:
-    """Fresh PostgreSQL databases for the bench, dropped at the end."""
+def load_demo(amqp_uri: str, limit: int | None = None, log=print) -> int:  # noqa: ANN001
+    """The demo history 2021-2024 and a closed 2025 round; returns how many took part in 2025.
 
-    def __init__(self) -> None:
-        self.admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-        self.created: list[str] = []
-
-    def make(self, label: str) -> str:
-        name = f"bench_{label}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-        with self.admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        self.created.append(name)
-        return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-
-    def drop(self) -> None:
-        with self.admin.connect() as conn:
-            for name in self.created:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        self.admin.dispose()
-
-
-def load_demo(amqp_uri: str) -> int:
-    """The demo history 2021-2024 and a closed 2025 round; returns how many took part in 2025."""
+    With ``limit`` only that many municipalities answer, and only 2025 (a smoke run).
+    """
     with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=300) as rpc:
-        rpc.survey.import_questionnaire((DATA_DIR / "questionnaires" / "2025.yaml").read_text())
-        plan = demo_history.load_history(rpc, log=print)
+        rpc.survey.import_questionnaire((DATA_DIR / "questionnaires" / f"{YEAR}.yaml").read_text())
+        plan = demo_history.load_history(rpc, log=log) if limit is None else small_plan(rpc, limit)
         rpc.survey.create_round(YEAR)
         rpc.survey.open_round(YEAR)
         demo_history.save_year(rpc, plan, rpc.survey.get_questionnaire(YEAR))
@@ -70,25 +55,10 @@ def load_demo(amqp_uri: str) -> int:
         return sum(YEAR in p.years for p in plan.profiles.values())
 
 
-def start_workers(platform: Platform, count: int, database_url: str, reports: Path) -> list[str]:
-    platform.env["DATABASE_URL_REPORTING"] = database_url
-    platform.env["REPORTS_DIR"] = str(reports)
-    names = []
-    for number in range(count):
-        platform.env["METRICS_PORT_REPORTING"] = "0"
-        platform.start_service("reporting")
-        name = f"reporting-{number + 1}"
-        platform.processes[name] = platform.processes.pop("reporting")
-        names.append(name)
-    platform.processes["reporting"] = platform.processes[names[0]]
-    platform.wait_healthy(("reporting",))
-    platform.processes.pop("reporting")
-    return names
-
-
-def timed_run(platform: Platform, workers: int, databases: Databases, root: Path) -> dict:
-    names = start_workers(platform, workers, databases.make(f"reporting{workers}"), root)
-    amqp_uri = platform.env["AMQP_URI"]
+def timed_run(bench: BenchPlatform, workers: int) -> dict:
+    """One annual run of ``YEAR`` on ``workers`` fresh reporting workers, timed end to end."""
+    names = bench.start_reporting(workers, f"{workers}w")
+    amqp_uri = bench.env["AMQP_URI"]
     started = time.perf_counter()
     publish_request(amqp_uri, YEAR, requested_by="bench")
     run = wait_for_run(amqp_uri, YEAR, timeout=3600, out=lambda line: None)
@@ -96,7 +66,8 @@ def timed_run(platform: Platform, workers: int, databases: Databases, root: Path
     with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=60) as rpc:
         jobs = rpc.reporting.get_annual_run(YEAR, with_jobs=True)["jobs"]
     for name in names:
-        platform.kill(name, sig=15)
+        bench.stop_process(name)
+    builds = [j["build_seconds"] for j in jobs if j["build_seconds"] is not None]
     municipal = [j["build_seconds"] for j in jobs if j["kind"] == "municipality"]
     units = [j["build_seconds"] for j in jobs if j["kind"] == "unit"]
     return {
@@ -104,9 +75,10 @@ def timed_run(platform: Platform, workers: int, databases: Databases, root: Path
         "seconds": seconds,
         "reports": run["done"],
         "failed": run["failed"],
-        "municipality_median": statistics.median(municipal),
-        "unit_median": statistics.median(units),
-        "national": next(j["build_seconds"] for j in jobs if j["kind"] == "national"),
+        "build_total": sum(builds),
+        "municipality_median": statistics.median(municipal) if municipal else None,
+        "unit_median": statistics.median(units) if units else None,
+        "national": next((j["build_seconds"] for j in jobs if j["kind"] == "national"), None),
     }
 
 
@@ -114,39 +86,18 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     args = parser.parse_args(argv)
-    vhost = f"sikkerhedsbaseline_bench_{os.getpid()}"
-    rabbitmqctl("add_vhost", vhost)
-    rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
-    amqp_uri = f"amqp://guest:guest@127.0.0.1:5672/{vhost}"
-    databases = Databases()
-    work = Path(tempfile.mkdtemp(prefix="bench-annual-run-"))
-    env = {"AMQP_URI": amqp_uri, "RPC_TIMEOUT": "30", "SMTP_HOST": "127.0.0.1"}
-    for component in ("survey", "scoring", "benchmark", "delegation"):
-        env[f"DATABASE_URL_{component.upper()}"] = databases.make(component)
-        env[f"METRICS_PORT_{component.upper()}"] = "0"
-    platform = None
+    bench = BenchPlatform()
     try:
-        platform = start_platform(
-            env,
-            work / "logs",
-            services=("survey", "scoring", "benchmark", "delegation"),
-            gateway=False,
-        )
+        bench.start()
         print("Loading the demo history (98 municipalities, 2021-2025) ...")
         loading = time.perf_counter()
-        participants = load_demo(amqp_uri)
+        participants = load_demo(bench.env["AMQP_URI"])
         print(
             f"  loaded in {time.perf_counter() - loading:.0f} s; {participants} took part in {YEAR}"
         )
-        results = [
-            timed_run(platform, workers, databases, work / f"reports-{workers}")
-            for workers in args.workers
-        ]
+        results = [timed_run(bench, workers) for workers in args.workers]
     finally:
-        if platform is not None:
-            platform.stop()
-        databases.drop()
-        rabbitmqctl("delete_vhost", vhost)
+        bench.close()
     print(f"\nAnnual run {YEAR}, 98 demo municipalities ({os.cpu_count()} CPU cores):")
     for r in results:
         print(

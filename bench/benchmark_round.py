@@ -25,15 +25,14 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import statistics
 import time
-import uuid
 from collections.abc import Callable
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
+from bench.platform import Databases
 from services.benchmark import engine, projection
 from services.benchmark.models import MunicipalityScore, RoundState
 from services.common.config import DATA_DIR
@@ -45,10 +44,6 @@ from tools import demo_history
 
 YEAR = 2025
 UNITS_PER_MUNICIPALITY = 3
-ADMIN_URL = os.environ.get(
-    "BENCH_PG_ADMIN_URL",
-    os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
-)
 AGGREGATE_SQL = """
 WITH per_municipality AS (
     SELECT municipality_id, region, size_class, question_key, avg(score) AS score
@@ -206,24 +201,23 @@ def measure(count: int, repeat: int, url: str) -> dict:
     }
 
 
+def run(sizes: list[int], repeat: int) -> list[dict]:
+    """``measure`` for every size in one scratch database, created and dropped here."""
+    databases = Databases()
+    try:
+        url = databases.make("benchmark")
+        run_migrations(url, DATA_DIR.parent / "services" / "benchmark" / "migrations")
+        return [measure(count, repeat, url) for count in sizes]
+    finally:
+        databases.drop()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[98, 10_000])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
-
-    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"bench_benchmark_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    try:
-        run_migrations(url, DATA_DIR.parent / "services" / "benchmark" / "migrations")
-        results = [measure(count, args.repeat, url) for count in args.sizes]
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    results = run(args.sizes, args.repeat)
     print(f"Benchmark of one round ({YEAR} questionnaire), median of {args.repeat} runs")
     header = (
         f"{'municipalities':>14} {'answers':>9} {'scoring':>9} {'bench':>9} {'service':>9} "

@@ -55,8 +55,15 @@ def create_db_engine(url: str, pool_size: int = 5) -> Engine:
             cursor.close()
 
         return engine
+    # values_plus_batch: an UPDATE of many rows (saving a batch of answers) goes to PostgreSQL
+    # in one round trip instead of one per row, as psycopg2's plain executemany would.
     return create_engine(
-        url, pool_size=pool_size, max_overflow=2, pool_pre_ping=True, pool_recycle=1800
+        url,
+        pool_size=pool_size,
+        max_overflow=2,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+        executemany_mode="values_plus_batch",
     )
 
 

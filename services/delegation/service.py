@@ -246,7 +246,7 @@ class DelegationService:
         """Commit, then publish this worker's events; the relay timer catches any failure."""
         self.db.commit()
         if rows:
-            outbox.publish(self.db, Outbox, self.dispatch, self.name, ids=[r.id for r in rows])
+            outbox.publish(self.db, Outbox, self.dispatch, self.name, rows=rows)
 
     @timer(interval=2)
     def relay_outbox(self) -> None:

@@ -41,6 +41,8 @@ from services.survey.questionnaire_format import (
 from services.survey.schemas import ActorSchema, AnswerBatchSchema, UnitSchema
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Questionnaires of rounds past draft (they can no longer change), by (database, year).
+FROZEN_QUESTIONNAIRES: dict[tuple[str, int], dict] = {}
 
 
 def _iso(moment) -> str | None:  # noqa: ANN001
@@ -110,7 +112,7 @@ class SurveyService:
     def _publish(self, rows: list) -> None:
         """Publish what this worker just committed; the relay timer catches any failure."""
         self.db.commit()
-        outbox.publish(self.db, Outbox, self.dispatch, self.name, ids=[r.id for r in rows])
+        outbox.publish(self.db, Outbox, self.dispatch, self.name, rows=rows)
 
     @timer(interval=2)
     def relay_outbox(self) -> None:
@@ -155,11 +157,16 @@ class SurveyService:
     def get_municipality(self, municipality_id: int) -> dict:
         return municipality_dict(self._municipality(municipality_id))
 
-    def _municipality(self, municipality_id: int) -> Municipality:
-        found = self.db.get(Municipality, municipality_id)
+    def _municipality(self, municipality_id: int, lock: bool = False) -> Municipality:
+        """The municipality; ``lock`` makes the writers of one municipality wait for each other.
+
+        Saving locks the row (``SELECT … FOR UPDATE``) so that two saves of the same new
+        answer cannot race to insert it twice.
+        """
+        found = self.db.get(Municipality, municipality_id, with_for_update=lock or None)
         if found is None:
             self._ensure_municipalities()
-            found = self.db.get(Municipality, municipality_id)
+            found = self.db.get(Municipality, municipality_id, with_for_update=lock or None)
         if found is None:
             raise NotFound(f"no municipality {municipality_id}")
         return found
@@ -212,6 +219,20 @@ class SurveyService:
     @rpc
     def get_questionnaire(self, year: int) -> dict:
         return self._questionnaire(year).definition
+
+    def _answerable_questionnaire(self, year: int) -> dict:
+        """The questionnaire of a round that is open, kept by the process after the first read.
+
+        A questionnaire cannot change once its round has left draft, so saves need not read
+        and decode the whole definition every time. Kept per database, so test databases with
+        other questionnaires for the same year never see each other's.
+        """
+        key = (self.db.get_bind().url.render_as_string(hide_password=True), year)
+        definition = FROZEN_QUESTIONNAIRES.get(key)
+        if definition is None:
+            definition = self._questionnaire(year).definition
+            FROZEN_QUESTIONNAIRES[key] = definition
+        return definition
 
     def _questionnaire(self, year: int) -> Questionnaire:
         found = self.db.get(Questionnaire, year)
@@ -372,13 +393,13 @@ class SurveyService:
     def save_answers(self, municipality_id: int, year: int, answers: list, actor: dict) -> dict:
         actor = load(ActorSchema(), actor)
         load(AnswerBatchSchema(), {"answers": answers})
-        self._municipality(municipality_id)
+        self._municipality(municipality_id, lock=True)
         round_ = self.db.get(Round, year)
         try:
             round_rules.check_answerable(round_.state if round_ else None, year)
         except round_rules.RoundRuleBroken as exc:
             raise Conflict(str(exc), field="year") from exc
-        questionnaire = self._questionnaire(year).definition
+        questionnaire = self._answerable_questionnaire(year)
         unit_ids = {u.id for u in self._units(municipality_id)}
         try:
             checked = answer_rules.check_batch(questionnaire, unit_ids, answers)
@@ -402,13 +423,9 @@ class SurveyService:
     def _store(
         self, municipality_id: int, year: int, checked: list[dict], actor: dict, draft: bool
     ) -> list[Answer]:
+        """Store the changed answers and their history; the caller holds the municipality lock."""
         from services.common.outbox import utcnow
 
-        # One writer per municipality at a time: two saves of the same new answer must not race
-        # to insert it twice.
-        self.db.execute(
-            select(Municipality.id).where(Municipality.id == municipality_id).with_for_update()
-        )
         current = {
             (a.question_key, a.unit_id): a
             for a in self.db.scalars(
@@ -523,13 +540,14 @@ class SurveyService:
     def copy_forward(self, municipality_id: int, from_year: int, to_year: int, actor: dict) -> dict:
         """Start a new round from last year's answers, kept as drafts until someone confirms."""
         actor = load(ActorSchema(), actor)
+        self._municipality(municipality_id, lock=True)
         round_ = self.db.get(Round, to_year)
         try:
             round_rules.check_answerable(round_.state if round_ else None, to_year)
         except round_rules.RoundRuleBroken as exc:
             raise Conflict(str(exc), field="to_year") from exc
         previous = self.get_answers(municipality_id, from_year, all_units=True)
-        target = self._questionnaire(to_year).definition
+        target = self._answerable_questionnaire(to_year)
         already = {
             (a["question_key"], a["unit_id"])
             for a in self.get_answers(municipality_id, to_year, all_units=True)

@@ -17,7 +17,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from services.reporting.texts import DA as REPORT_DA
+from services.reporting.texts import Texts
 from tests.browser.conftest import (
     PASSWORD,
     USERS,
@@ -187,7 +187,8 @@ def test_coordinator_goes_from_login_to_a_downloaded_report(cycle_page, tmp_path
     assert "Aarhus" in text, text[:500]
     assert UNIT in text
     assert "4,7" in text, "the overall index: the mean of the areas, (4,3 + 5,0) / 2"
-    open_cover = REPORT_DA["cover.round"].format(year=YEAR, state=REPORT_DA["round.open"])
+    report_da = Texts("da")
+    open_cover = report_da("cover.round", year=YEAR, state=report_da("round.open"))
     assert open_cover in text, text[:500]
     violations = axe_violations(page)
     assert not violations, describe(violations)
@@ -217,6 +218,7 @@ def test_admin_closes_the_round_and_the_next_report_says_so(cycle_page, tmp_path
     screenshot(page, "cycle-12-answering-closed")
 
     text = order_and_download_report(page, tmp_path, "13-report-closed")
-    closed_cover = REPORT_DA["cover.round"].format(year=YEAR, state=REPORT_DA["round.closed"])
+    report_da = Texts("da")
+    closed_cover = report_da("cover.round", year=YEAR, state=report_da("round.closed"))
     assert closed_cover in text, text[:500]
-    assert REPORT_DA["round.open"] not in text
+    assert report_da("round.open") not in text

@@ -60,3 +60,24 @@ def test_failure_keeps_the_rest_for_later_in_order(tmp_path):
     row = session.get(Outbox, 2)
     assert row.attempts == 1
     assert json.loads(row.payload)["sequence"] == 2
+
+
+def test_the_rows_just_committed_are_published_in_order_without_reading_them_back(tmp_path):
+    session = make_session(tmp_path)
+    first, second, third = (stage(session, year) for year in (2024, 2025, 2026))
+    sent = []
+    assert (
+        outbox.publish(session, Outbox, lambda t, p: sent.append(p["year"]), "test", [first]) == 1
+    )
+    assert (
+        outbox.publish(
+            session,
+            Outbox,
+            lambda t, p: sent.append(p["year"]),
+            "test",
+            rows=[third, first, second],
+        )
+        == 2
+    )
+    assert sent == [2024, 2025, 2026]
+    assert outbox.pending_count(session, Outbox) == 0
