@@ -40,6 +40,7 @@ import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import create_engine, text
 
+from gateway.frontend import package_version
 from services.delegation.tokens import local_today
 from tests.delegation.mailbox import MailCatcher, token_in
 from tests.reporting.conftest import empty_work_queues
@@ -59,6 +60,7 @@ PUBLIC = frozenset(
         "auth.login",
         "auth.logout",
         "static",
+        "dkfds.asset",
         "auth.code",
         "account_links.forgot",
         "account_links.invitation",
@@ -97,6 +99,7 @@ def fillers(world: dict) -> dict[str, object]:
         "code": "da",
         "int:code": B,  # /login/oidc/<int:code>: B's kommunekode
         "filename": "style.css",
+        "version": package_version(),  # /static/dkfds/<version>/...: the design system's files
     }
 
 
