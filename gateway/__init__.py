@@ -10,10 +10,11 @@ from typing import Any
 
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
-from werkzeug.routing import IntegerConverter
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import BaseConverter
 
 from services.common import config
-from services.common.years import FIRST_YEAR, LAST_YEAR
+from services.common.years import is_round_year
 
 MAX_CONTENT_LENGTH = 1024 * 1024
 MIN_SECRET_KEY_LENGTH = 32
@@ -31,12 +32,21 @@ class SessionInterface(SecureCookieSessionInterface):
     digest_method = staticmethod(hashlib.sha256)
 
 
-class YearConverter(IntegerConverter):
+class YearConverter(BaseConverter):
     """``<year:year>``: a round's year; any other number is no page at all (404), so a service
-    never sees a year outside the range rounds can have."""
+    never sees a year outside the range rounds can have. Refused with 404 here rather than by
+    werkzeug's min/max, which answers 405 when another method's rule has the same path."""
 
-    def __init__(self, url_map, *args, **kwargs) -> None:  # noqa: ANN001
-        super().__init__(url_map, min=FIRST_YEAR, max=LAST_YEAR)
+    regex = r"\d{1,12}"
+
+    def to_python(self, value: str) -> int:
+        year = int(value)
+        if not is_round_year(year):
+            raise NotFound()
+        return year
+
+    def to_url(self, value: int) -> str:
+        return str(int(value))
 
 
 def _secret_key(test_config: dict | None) -> str:

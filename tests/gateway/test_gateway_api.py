@@ -52,8 +52,9 @@ def test_unknown_api_route_is_404_problem(logged_in, client):
 
 def test_a_year_no_round_can_have_is_no_route(logged_in, fake_rpc):
     calls = len(fake_rpc.calls)
-    for year in (1999, 2101, 4398046511105):
+    for year in (0, 1999, 2101, 4398046511105):
         assert_problem(logged_in.get(f"/api/v1/rounds/{year}/scores"), 404, None)
+        assert_problem(logged_in.put(f"/api/v1/rounds/{year}/answers", json={}), 404, None)
         assert logged_in.get(f"/runder/{year}/besvar").status_code == 404
     assert len(fake_rpc.calls) == calls, "an impossible year must not reach a service"
 
