@@ -234,3 +234,9 @@ def delegate_link(platform) -> str:
     finally:
         engine.dispose()
     return f"/delegering/{secret}"
+
+
+def menu(page: Page, key: str):  # noqa: ANN201 - a Playwright Locator
+    """A link of the main menu by its catalogue key (the page may hold a link of the same name)."""
+    navigation = page.get_by_role("navigation", name=da("nav.label"))
+    return navigation.get_by_role("link", name=da(key), exact=True)

@@ -16,6 +16,7 @@ from tests.browser.conftest import (
     da,
     describe,
     log_in,
+    menu,
     screenshot,
 )
 from tests.delegation.mailbox import link_in, text_of
@@ -47,7 +48,7 @@ def delegate_in_browser(
     shot: str,
 ) -> str:
     """Delegation → Deleger spørgsmål → tick the questions → send; the detail page's path."""
-    page.get_by_role("link", name=da("nav.delegation"), exact=True).click()
+    menu(page, "nav.delegation").click()
     page.get_by_role("link", name=da("delegation.new"), exact=True).click()
     # The areas on offer depend on the scope: choose the scope first, then the area.
     page.get_by_role("combobox", name=da("delegation.for"), exact=True).select_option(label=scope)

@@ -25,6 +25,7 @@ from tests.browser.conftest import (
     da,
     describe,
     log_in,
+    menu,
     reload_until,
     screenshot,
 )
@@ -72,7 +73,7 @@ def question(page: Page, text: str):
 
 def order_and_download_report(page: Page, tmp_path, name: str) -> str:
     """Order the municipality's PDF on Rapporter, wait for it, download it; the PDF's text."""
-    page.get_by_role("link", name=da("nav.reports"), exact=True).click()
+    menu(page, "nav.reports").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(da("reports.title"))
     ready_before = page.get_by_role("link", name=da("reports.download", format="PDF")).count()
     page.get_by_role("combobox", name=da("reports.year"), exact=True).select_option(str(YEAR))
@@ -114,7 +115,7 @@ def test_coordinator_goes_from_login_to_a_downloaded_report(cycle_page, tmp_path
     expect(page.get_by_role("button", name=da("nav.logout"))).to_be_visible()
     screenshot(page, "cycle-02-dashboard")
 
-    page.get_by_role("link", name=da("nav.units"), exact=True).click()
+    menu(page, "nav.units").click()
     expect(page.get_by_text(da("units.empty"))).to_be_visible()
     page.get_by_label(da("unit.name"), exact=True).fill(UNIT)
     page.get_by_label(da("unit.kind.forvaltning"), exact=True).check()
@@ -122,7 +123,7 @@ def test_coordinator_goes_from_login_to_a_downloaded_report(cycle_page, tmp_path
     expect(page.get_by_text(da("units.created", name=UNIT))).to_be_visible()
     screenshot(page, "cycle-03-unit-created")
 
-    page.get_by_role("link", name=da("nav.answer"), exact=True).click()
+    menu(page, "nav.answer").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(da("answer.title", year=YEAR))
     question(page, "Er der en politik?").get_by_role(
         "radio", name=re.compile("^" + re.escape(da("answer.level", level=4)))
@@ -154,7 +155,7 @@ def test_coordinator_goes_from_login_to_a_downloaded_report(cycle_page, tmp_path
     expect(page.get_by_text(da("answer.saved", count=3))).to_be_visible()
     screenshot(page, "cycle-05-unit-answered")
 
-    page.get_by_role("link", name=da("nav.scores"), exact=True).click()
+    menu(page, "nav.scores").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(da("scores.title", year=YEAR))
     # Scoring works on the saved answers' events: reload until both saves are counted.
     # Unit: every answer at the top of the scale, 5,0. Ledelse: level 4 (weight 2) and "Ja"
@@ -176,7 +177,7 @@ def test_coordinator_goes_from_login_to_a_downloaded_report(cycle_page, tmp_path
     expect(ownership_row.get_by_role("cell").first).to_have_text(re.compile(r"^\s*5,0"))
     screenshot(page, "cycle-06-scores")
 
-    page.get_by_role("link", name=da("nav.benchmark"), exact=True).click()
+    menu(page, "nav.benchmark").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(da("bm.title", year=YEAR))
     reload_until(page, lambda: page.get_by_text(da("bm.own_overall")).count() > 0)
     expect(page.get_by_text(da("bm.none_yet"))).to_have_count(0)
@@ -196,7 +197,7 @@ def test_coordinator_goes_from_login_to_a_downloaded_report(cycle_page, tmp_path
 
 def test_admin_closes_the_round_and_the_next_report_says_so(cycle_page, tmp_path):
     admin = log_in(cycle_page(), "admin")
-    admin.get_by_role("link", name=da("nav.admin"), exact=True).click()
+    menu(admin, "nav.admin").click()
     rounds = admin.get_by_role("table", name=da("admin.rounds"))
     round_row = rounds.get_by_role("row", name=re.compile(str(YEAR)))
     expect(round_row).to_contain_text(da("round.state.open"))
@@ -212,7 +213,7 @@ def test_admin_closes_the_round_and_the_next_report_says_so(cycle_page, tmp_path
     screenshot(admin, "cycle-11-admin-closed")
 
     page = log_in(cycle_page(), "coordinator")
-    page.get_by_role("link", name=da("nav.answer"), exact=True).click()
+    menu(page, "nav.answer").click()
     expect(page.get_by_text(da("answer.readonly_closed"))).to_be_visible()
     expect(page.get_by_role("button", name=da("answer.save"), exact=True)).to_have_count(0)
     screenshot(page, "cycle-12-answering-closed")

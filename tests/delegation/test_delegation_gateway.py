@@ -53,6 +53,7 @@ class FakeDelegation:
     def __init__(self) -> None:
         self.refuse_link: Exception | None = None
         self.fail_next: Exception | None = None
+        self.state = "submitted"
 
     def health(self) -> dict:
         return {"service": "delegation", "status": "ok"}
@@ -60,7 +61,7 @@ class FakeDelegation:
     def _own(self, municipality_id: int, delegation_id: int) -> dict:
         if municipality_id != MUNICIPALITY or delegation_id != 5:
             raise NotFound("no delegation")
-        return delegation()
+        return delegation(state=self.state)
 
     def create_delegation(self, municipality_id, year, data, actor):
         if self.fail_next is not None:
@@ -266,6 +267,16 @@ def test_overview_and_review_pages(client, login, csrf, fake_rpc, fake_delegatio
     approved = client.post("/runder/2026/delegeringer/5/godkend", data={"csrf_token": csrf(client)})
     assert approved.status_code == 302
     assert calls(fake_rpc, "approve_delegation")[0][2][:2] == (MUNICIPALITY, 5)
+
+
+@pytest.mark.parametrize(
+    "state", ["assigned", "in_progress", "submitted", "sent_back", "approved", "revoked"]
+)
+def test_the_delegation_page_renders_in_every_state(client, login, fake_delegation, state):
+    fake_delegation.state = state
+    login()
+    page = client.get("/runder/2026/delegeringer/5")
+    assert page.status_code == 200, state
 
 
 def test_new_delegation_form_shows_errors_next_to_fields(client, login, csrf, fake_delegation):
