@@ -134,7 +134,10 @@ def test_answer_page_shows_inputs_help_and_references(coordinator):
     assert page.status_code == 200
     assert "<details" in text and "Hjælp til operations.backup" in text
     assert "ISO 27001: A.5.1" in text and "NIS2: 21(2)(a)" in text and "CIS: 14.1" in text
-    assert 'type="radio" id="value-operations.backup-daily" name="value-operations.backup" value="daily"' in text
+    assert (
+        'type="radio" id="value-operations.backup-daily" name="value-operations.backup" '
+        'value="daily"'
+    ) in text
     assert 'name="value-operations.hours"' in text and "timer" in text
     assert '<textarea class="form-input" id="value-operations.notes"' in text
     assert "Gem og fortsæt" not in text
@@ -144,7 +147,9 @@ def test_answer_page_shows_inputs_help_and_references(coordinator):
     assert 'name="na-governance.training"' in governance and "Begrundelse" in governance
     assert "Gem og fortsæt" in governance
     unit_page = coordinator.get("/runder/2026/besvar?unit=3&area=operations").text
-    assert 'type="checkbox" id="value-operations.tools-edr" name="value-operations.tools" value="edr"' in unit_page
+    assert (
+        'type="checkbox" id="value-operations.tools-edr" name="value-operations.tools" value="edr"'
+    ) in unit_page
 
 
 def test_saving_sends_only_changed_answers(coordinator, fake_rpc):
