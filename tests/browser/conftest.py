@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 from gateway.i18n import t
 from tests.delegation.mailbox import MailCatcher
 from tests.reporting.conftest import AARHUS, VEJLE, seed
-from tests.support.platform import add_users, platform_env, run_platform
+from tests.support.platform import add_users, platform_env, run_platform, smtp_env
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "et-langt-kodeord-til-browsertest"
@@ -54,15 +54,9 @@ def mail_catcher(tmp_path_factory) -> Iterator[MailCatcher]:
     catcher.stop()
 
 
-def smtp_env(catcher: MailCatcher) -> dict[str, str]:
+def fast_mail_env(catcher: MailCatcher) -> dict[str, str]:
     """Platform settings that send its e-mail to the catcher, retrying quickly."""
-    return {
-        "SMTP_HOST": "127.0.0.1",
-        "SMTP_PORT": str(catcher.smtp_port),
-        "SMTP_SECURITY": "none",
-        "MAIL_RETRY_BASE_SECONDS": "0.5",
-        "MAIL_RETRY_MAX_SECONDS": "1",
-    }
+    return {**smtp_env(catcher), "MAIL_RETRY_BASE_SECONDS": "0.5", "MAIL_RETRY_MAX_SECONDS": "1"}
 
 
 @pytest.fixture(scope="session")
@@ -72,7 +66,7 @@ def platform(amqp_uri, pg_database, tmp_path_factory, mail_catcher):
         pg_database,
         tmp_path_factory,
         BENCHMARK_REFRESH_SECONDS="1",
-        **smtp_env(mail_catcher),
+        **fast_mail_env(mail_catcher),
     )
     running = run_platform(env, tmp_path_factory)
     try:

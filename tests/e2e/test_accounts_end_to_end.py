@@ -14,7 +14,7 @@ import pytest
 
 from tests.delegation.mailbox import MailCatcher, text_of
 from tests.support.http import Browser
-from tests.support.platform import add_users, platform_env, run_platform
+from tests.support.platform import add_users, platform_env, run_platform, smtp_env
 
 ADMIN_PASSWORD = "platformens lange kodeord"
 AARHUS = 751
@@ -23,21 +23,12 @@ RESET = re.compile(r"https?://\S+/konto/nulstil/[A-Za-z0-9_-]{43}")
 
 
 @pytest.fixture(scope="module")
-def catcher(tmp_path_factory):
-    running = MailCatcher(tmp_path_factory.mktemp("mail")).start()
-    yield running
-    running.stop()
-
-
-@pytest.fixture(scope="module")
 def platform(amqp_uri, pg_database, tmp_path_factory, catcher):
     env = platform_env(
         amqp_uri,
         pg_database,
         tmp_path_factory,
-        SMTP_HOST="127.0.0.1",
-        SMTP_PORT=str(catcher.smtp_port),
-        SMTP_SECURITY="none",
+        **smtp_env(catcher),
         MAIL_SEND_SECONDS="0.5",
     )
     running = run_platform(env, tmp_path_factory)
@@ -87,7 +78,7 @@ def test_onboard_invite_log_in_and_disable(platform, catcher):
     assert "Invitation til Sikkerhedsbaseline for Aarhus" in invitation["Subject"]
     assert "Platformens administrator har oprettet en konto" in text_of(invitation)
     coordinator = choose_password(
-        base, link_from(catcher, "mette@aarhus.dk", INVITATION), "blåbær i skoven om sommeren"
+        base, link_from("mette@aarhus.dk", INVITATION), "blåbær i skoven om sommeren"
     )
     assert (
         coordinator.login(AARHUS, "mette@aarhus.dk", "blåbær i skoven om sommeren").status_code
@@ -101,7 +92,7 @@ def test_onboard_invite_log_in_and_disable(platform, catcher):
     )
     assert invited.status_code == 302, invited.text
     assert "Inviteret" in coordinator.get("/brugere").text
-    link = link_from(catcher, "ole@aarhus.dk", INVITATION)
+    link = link_from("ole@aarhus.dk", INVITATION)
     assert "Mette Kjær har oprettet en konto til dig" in text_of(catcher.to("ole@aarhus.dk")[0])
     colleague = choose_password(base, link, "Oles hemmelige vej hjem")
     assert colleague.login(AARHUS, "ole@aarhus.dk", "Oles hemmelige vej hjem").status_code == 302
@@ -138,7 +129,7 @@ def test_password_reset_through_the_mail(platform, catcher):
     stranger = Browser(base)
     asked = stranger.post_form("/glemt-adgangskode", {"municipality": "kl", "email": "admin@kl.dk"})
     assert asked.status_code == 302
-    link = link_from(catcher, "admin@kl.dk", RESET)
+    link = link_from("admin@kl.dk", RESET)
     choose_password(base, link, "et nyt kodeord til platformen")
     assert Browser(base).login("kl", "admin@kl.dk", ADMIN_PASSWORD).status_code == 200
     assert (

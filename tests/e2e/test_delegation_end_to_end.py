@@ -18,9 +18,9 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import create_engine, text
 
 from services.delegation.tokens import local_today
-from tests.delegation.mailbox import MailCatcher, link_in, text_of, token_in
+from tests.delegation.mailbox import link_in, text_of, token_in
 from tests.support.http import Browser
-from tests.support.platform import add_users, platform_env, run_platform
+from tests.support.platform import add_users, platform_env, run_platform, smtp_env
 from tests.support.services import wait_for
 
 PASSWORD = "et-langt-kodeord-til-test"
@@ -86,21 +86,12 @@ areas:
 
 
 @pytest.fixture(scope="module")
-def catcher(tmp_path_factory):
-    running = MailCatcher(tmp_path_factory.mktemp("mail")).start()
-    yield running
-    running.stop()
-
-
-@pytest.fixture(scope="module")
 def platform(amqp_uri, pg_database, tmp_path_factory, catcher):
     env = platform_env(
         amqp_uri,
         pg_database,
         tmp_path_factory,
-        SMTP_HOST="127.0.0.1",
-        SMTP_PORT=str(catcher.smtp_port),
-        SMTP_SECURITY="none",
+        **smtp_env(catcher),
         MAIL_RETRY_BASE_SECONDS="0.5",
         MAIL_RETRY_MAX_SECONDS="1",
     )

@@ -45,7 +45,7 @@ from services.delegation.tokens import local_today
 from tests.delegation.mailbox import MailCatcher, token_in
 from tests.reporting.conftest import empty_work_queues
 from tests.support.http import Browser
-from tests.support.platform import add_users, platform_env, run_platform
+from tests.support.platform import add_users, platform_env, run_platform, smtp_env
 from tests.support.questionnaires import SMALL_2026
 from tests.support.services import wait_for
 
@@ -233,13 +233,6 @@ def _replace_parameter(path: str, name: str, value: str) -> str:
     return re.sub(rf"<(?:\w+:)?{name}>", value, path, count=1)
 
 
-@pytest.fixture(scope="module")
-def catcher(tmp_path_factory):
-    running = MailCatcher(tmp_path_factory.mktemp("mail")).start()
-    yield running
-    running.stop()
-
-
 def logged_in(base_url: str, municipality: int | str, email: str) -> Browser:
     browser = Browser(base_url)
     assert browser.login(municipality, email, PASSWORD).status_code in (302, 303), email
@@ -253,9 +246,7 @@ def world(amqp_uri, pg_database, tmp_path_factory, catcher):
         amqp_uri,
         pg_database,
         tmp_path_factory,
-        SMTP_HOST="127.0.0.1",
-        SMTP_PORT=str(catcher.smtp_port),
-        SMTP_SECURITY="none",
+        **smtp_env(catcher),
         REPORTS_DIR=str(tmp_path_factory.mktemp("reports")),
         REPORTING_SWEEP_SECONDS="1",
         BENCHMARK_REFRESH_SECONDS="1",
@@ -286,10 +277,10 @@ def world(amqp_uri, pg_database, tmp_path_factory, catcher):
         world["b"] = b = logged_in(running.base_url, B, "koordinator@vejle.dk")
         world["b_unit"] = seed_b(b)
         world["b_delegation"], _ = delegate(
-            b, catcher, "xyzzyb.enhed@vejle.dk", kind="unit", unit_id=world["b_unit"]
+            b, "xyzzyb.enhed@vejle.dk", kind="unit", unit_id=world["b_unit"]
         )
         revoked_id, world["b_revoked_token"] = delegate(
-            b, catcher, "xyzzyb.link@vejle.dk", question_keys=["governance.reporting"]
+            b, "xyzzyb.link@vejle.dk", question_keys=["governance.reporting"]
         )
         revoked = b.api("POST", f"/delegations/{revoked_id}/revoke", json={"comment": None})
         assert revoked.status_code == 200, revoked.text
@@ -313,7 +304,7 @@ def world(amqp_uri, pg_database, tmp_path_factory, catcher):
         assert saved.status_code == 200, saved.text
         world["a"] = a
         _, world["a_token"] = delegate(
-            a, catcher, "ole.delegat@aarhus.dk", question_keys=["governance.policy"]
+            a, "ole.delegat@aarhus.dk", question_keys=["governance.policy"]
         )
         yield world
         world["gateway_db"].dispose()

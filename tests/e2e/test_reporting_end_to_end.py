@@ -19,21 +19,14 @@ from pypdf import PdfReader
 from sqlalchemy import create_engine, text
 
 from services.common.municipalities import load_municipalities
-from tests.delegation.mailbox import MailCatcher, text_of
+from tests.delegation.mailbox import text_of
 from tests.reporting.conftest import AARHUS, PROFILES, VEJLE, YEAR, empty_work_queues, seed
 from tests.support.http import Browser
-from tests.support.platform import add_users, platform_env, run_platform
+from tests.support.platform import add_users, platform_env, run_platform, smtp_env
 from tests.support.services import wait_for
 
 PASSWORD = "et-langt-kodeord-til-test"
 RUN_SIZE = len(PROFILES) * 3 + 1  # a municipality report and two unit reports each, + national
-
-
-@pytest.fixture(scope="module")
-def catcher(tmp_path_factory):
-    running = MailCatcher(tmp_path_factory.mktemp("mail")).start()
-    yield running
-    running.stop()
 
 
 @pytest.fixture(scope="module")
@@ -43,9 +36,7 @@ def platform(amqp_uri, pg_database, tmp_path_factory, catcher):
         amqp_uri,
         pg_database,
         tmp_path_factory,
-        SMTP_HOST="127.0.0.1",
-        SMTP_PORT=str(catcher.smtp_port),
-        SMTP_SECURITY="none",
+        **smtp_env(catcher),
         REPORTS_DIR=str(reports),
         REPORTING_SWEEP_SECONDS="1",
         REPORTING_REPUBLISH_SECONDS="3",

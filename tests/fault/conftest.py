@@ -13,7 +13,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from tests.delegation.mailbox import MailCatcher
 from tests.support.backing import PostgresCluster, RabbitNode
-from tests.support.platform import add_users, platform_env, run_platform
+from tests.support.platform import add_users, platform_env, run_platform, smtp_env
 from tests.support.questionnaires import SMALL_2026
 
 PASSWORD = "et-langt-kodeord-til-test"
@@ -42,15 +42,13 @@ def catcher(tmp_path_factory):
 
 
 @pytest.fixture(scope="package")
-def platform(broker, benchmark_postgres, catcher, pg_database, tmp_path_factory):
+def platform(broker, benchmark_postgres, pg_database, tmp_path_factory):
     env = platform_env(
         broker.uri,
         pg_database,
         tmp_path_factory,
         DATABASE_URL_BENCHMARK=benchmark_postgres.database("benchmark"),
-        SMTP_HOST="127.0.0.1",
-        SMTP_PORT=str(catcher.smtp_port),
-        SMTP_SECURITY="none",
+        **smtp_env(catcher),
         MAIL_RETRY_BASE_SECONDS="0.5",
         MAIL_RETRY_MAX_SECONDS="1",
         SCORING_RECONCILE_SECONDS="3",

@@ -12,6 +12,8 @@ import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
+
 from services.common.config import SERVICES
 from tools.processes import Platform, start_platform
 
@@ -97,3 +99,18 @@ def private_vhost(amqp_uri: str, suffix: str) -> Iterator[str]:
         yield f"{base}/{name}"
     finally:
         _rabbitmqctl("delete_vhost", name)
+
+
+@pytest.fixture(scope="module")
+def catcher(tmp_path_factory) -> Iterator:  # noqa: ANN001
+    """A real SMTP server on loopback for one test module's platform (tools/mail_catcher.py)."""
+    from tests.delegation.mailbox import MailCatcher
+
+    running = MailCatcher(tmp_path_factory.mktemp("mail")).start()
+    yield running
+    running.stop()
+
+
+def smtp_env(catcher) -> dict[str, str]:  # noqa: ANN001
+    """Platform settings that send its e-mail to the catcher."""
+    return {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(catcher.smtp_port), "SMTP_SECURITY": "none"}
