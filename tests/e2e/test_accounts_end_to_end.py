@@ -78,7 +78,7 @@ def test_onboard_invite_log_in_and_disable(platform, catcher):
     assert "Invitation til Sikkerhedsbaseline for Aarhus" in invitation["Subject"]
     assert "Platformens administrator har oprettet en konto" in text_of(invitation)
     coordinator = choose_password(
-        base, link_from("mette@aarhus.dk", INVITATION), "blåbær i skoven om sommeren"
+        base, link_from(catcher, "mette@aarhus.dk", INVITATION), "blåbær i skoven om sommeren"
     )
     assert (
         coordinator.login(AARHUS, "mette@aarhus.dk", "blåbær i skoven om sommeren").status_code
@@ -92,7 +92,7 @@ def test_onboard_invite_log_in_and_disable(platform, catcher):
     )
     assert invited.status_code == 302, invited.text
     assert "Inviteret" in coordinator.get("/brugere").text
-    link = link_from("ole@aarhus.dk", INVITATION)
+    link = link_from(catcher, "ole@aarhus.dk", INVITATION)
     assert "Mette Kjær har oprettet en konto til dig" in text_of(catcher.to("ole@aarhus.dk")[0])
     colleague = choose_password(base, link, "Oles hemmelige vej hjem")
     assert colleague.login(AARHUS, "ole@aarhus.dk", "Oles hemmelige vej hjem").status_code == 302
@@ -129,7 +129,7 @@ def test_password_reset_through_the_mail(platform, catcher):
     stranger = Browser(base)
     asked = stranger.post_form("/glemt-adgangskode", {"municipality": "kl", "email": "admin@kl.dk"})
     assert asked.status_code == 302
-    link = link_from("admin@kl.dk", RESET)
+    link = link_from(catcher, "admin@kl.dk", RESET)
     choose_password(base, link, "et nyt kodeord til platformen")
     assert Browser(base).login("kl", "admin@kl.dk", ADMIN_PASSWORD).status_code == 200
     assert (

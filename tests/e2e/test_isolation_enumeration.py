@@ -277,10 +277,10 @@ def world(amqp_uri, pg_database, tmp_path_factory, catcher):
         world["b"] = b = logged_in(running.base_url, B, "koordinator@vejle.dk")
         world["b_unit"] = seed_b(b)
         world["b_delegation"], _ = delegate(
-            b, "xyzzyb.enhed@vejle.dk", kind="unit", unit_id=world["b_unit"]
+            b, catcher, "xyzzyb.enhed@vejle.dk", kind="unit", unit_id=world["b_unit"]
         )
         revoked_id, world["b_revoked_token"] = delegate(
-            b, "xyzzyb.link@vejle.dk", question_keys=["governance.reporting"]
+            b, catcher, "xyzzyb.link@vejle.dk", question_keys=["governance.reporting"]
         )
         revoked = b.api("POST", f"/delegations/{revoked_id}/revoke", json={"comment": None})
         assert revoked.status_code == 200, revoked.text
@@ -304,7 +304,7 @@ def world(amqp_uri, pg_database, tmp_path_factory, catcher):
         assert saved.status_code == 200, saved.text
         world["a"] = a
         _, world["a_token"] = delegate(
-            a, "ole.delegat@aarhus.dk", question_keys=["governance.policy"]
+            a, catcher, "ole.delegat@aarhus.dk", question_keys=["governance.policy"]
         )
         yield world
         world["gateway_db"].dispose()

@@ -42,7 +42,7 @@ def catcher(tmp_path_factory):
 
 
 @pytest.fixture(scope="package")
-def platform(broker, benchmark_postgres, pg_database, tmp_path_factory):
+def platform(broker, benchmark_postgres, catcher, pg_database, tmp_path_factory):
     env = platform_env(
         broker.uri,
         pg_database,
