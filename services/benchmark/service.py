@@ -21,6 +21,7 @@ from pathlib import Path
 from nameko.rpc import RpcProxy
 from nameko.timer import timer
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.benchmark import development, engine, projection
@@ -127,6 +128,19 @@ class BenchmarkService:
     def _recompute(self, year: int) -> RoundBenchmark | None:
         return projection.recompute_round(self.db, year, self._questionnaire(year), membership())
 
+    def _recompute_and_commit(self, year: int) -> RoundBenchmark | None:
+        """Recompute and store a round's figures. The first figures of a year may be stored by
+        the timer, an event handler and a reader at the same moment: the loser of that insert
+        race reads the winner's row and updates it instead."""
+        try:
+            stored = self._recompute(year)
+            self.db.commit()
+        except IntegrityError:
+            self.db.rollback()
+            stored = self._recompute(year)
+            self.db.commit()
+        return stored
+
     @timer(interval=REFRESH_SECONDS)
     @within(max(60.0, 10 * REFRESH_SECONDS))
     def refresh(self) -> None:
@@ -134,8 +148,7 @@ class BenchmarkService:
         dirty = self.db.scalars(select(RoundState.year).where(RoundState.dirty.is_(True))).all()
         for year in dirty:
             try:
-                self._recompute(year)
-                self.db.commit()
+                self._recompute_and_commit(year)
             except Exception:  # noqa: BLE001 - survey down or a bad row: next tick tries again
                 self.db.rollback()
                 EVENTS_FAILED.labels(service=self.name, event="refresh").inc()
@@ -202,8 +215,7 @@ class BenchmarkService:
         if round_ is not None and round_.state != "draft":
             closed = round_.state == "closed"
             if stored is None or (closed and (round_.dirty or stored.state != "final")):
-                stored = self._recompute(year)
-                self.db.commit()
+                stored = self._recompute_and_commit(year)
         if stored is None or round_ is None or round_.state == "draft":
             raise NotFound(f"no benchmark for {year}", field="year")
         return {**stored.document, "computed_at": _iso(stored.computed_at)}
@@ -274,8 +286,7 @@ class BenchmarkService:
     @rpc
     def refresh_round(self, year: int) -> dict:
         """Recompute a round now (operators, tests); returns when and how it was computed."""
-        stored = self._recompute(year)
-        self.db.commit()
+        stored = self._recompute_and_commit(year)
         if stored is None:
             raise NotFound(f"no open or closed round {year}", field="year")
         return {"year": year, "state": stored.state, "computed_at": _iso(stored.computed_at)}
