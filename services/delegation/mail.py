@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from functools import partial
@@ -59,20 +59,8 @@ def _in_language(context: dict, lang: str) -> dict:
     for key, value in context.items():
         if key.endswith(suffix):
             values[key.removesuffix(suffix)] = value
-    values.update(
-        lang=lang,
-        t=partial(_text, lang),
-        day=partial(_day, lang),
-    )
+    values.update(lang=lang, t=partial(CATALOGS.text, lang=lang), day=partial(day_text, lang=lang))
     return values
-
-
-def _text(lang: str, key: str, **values: object) -> str:
-    return CATALOGS.text(key, lang, **values)
-
-
-def _day(lang: str, value: date) -> str:
-    return day_text(value, lang)
 
 
 def render(kind: str, context: dict) -> RenderedMail:
