@@ -4,9 +4,14 @@ Every service and the gateway run as processes (``tests/support/platform.py``) o
 RabbitMQ node, with the benchmark service's database on a private PostgreSQL cluster and the
 delegation service's SMTP server a mail catcher: the three things the tests stop and start.
 The other components use fresh databases on the machine's PostgreSQL, which is never stopped.
+
+Scoring starts with its periodic rebuild off (``SCORING_RECONCILE_SECONDS=0``): a test that
+proves the event path must not pass through the reconciler. ``reconciliation`` switches it.
 """
 
 from __future__ import annotations
+
+import signal
 
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
@@ -18,6 +23,7 @@ from tests.support.questionnaires import SMALL_2026
 
 PASSWORD = "et-langt-kodeord-til-test"
 AARHUS = 751
+RECONCILE_SECONDS = "3"
 
 
 @pytest.fixture(scope="package")
@@ -51,7 +57,7 @@ def platform(broker, benchmark_postgres, catcher, pg_database, tmp_path_factory)
         **smtp_env(catcher),
         MAIL_RETRY_BASE_SECONDS="0.5",
         MAIL_RETRY_MAX_SECONDS="1",
-        SCORING_RECONCILE_SECONDS="3",
+        SCORING_RECONCILE_SECONDS="0",
         RPC_TIMEOUT="5",
     )
     running = run_platform(env, tmp_path_factory)
@@ -66,3 +72,12 @@ def platform(broker, benchmark_postgres, catcher, pg_database, tmp_path_factory)
         yield running
     finally:
         running.stop()
+
+
+def reconciliation(platform, on: bool) -> None:  # noqa: ANN001
+    """Restart scoring with its periodic rebuild on or off, unless it already runs that way."""
+    wanted = RECONCILE_SECONDS if on else "0"
+    if platform.env["SCORING_RECONCILE_SECONDS"] != wanted:
+        platform.kill("scoring", signal.SIGTERM)
+        platform.env["SCORING_RECONCILE_SECONDS"] = wanted
+        platform.restart("scoring")

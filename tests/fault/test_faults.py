@@ -7,12 +7,15 @@ answer saves and, restarted, holds the scores a recomputation from survey's answ
 RabbitMQ is restarted during a burst and every save that got a 2xx is stored, every other one
 got a clear 503, and every service reconnects by itself; PostgreSQL stops under the benchmark
 service and only the benchmark answers 503.
+
+The poison and kill tests run scoring without its periodic rebuild (``event_path_only``) and
+read its run counter: their scores can only have come through the events. Checks wait for a
+condition (a counter, a later message handled), never for a fixed time.
 """
 
 from __future__ import annotations
 
 import re
-import time
 import urllib.request
 from datetime import timedelta
 
@@ -25,7 +28,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.delegation.tokens import local_today
 from services.scoring import rules
-from tests.fault.conftest import AARHUS, PASSWORD
+from tests.fault.conftest import AARHUS, PASSWORD, reconciliation
 from tests.support.http import Browser
 from tests.support.services import wait_for
 from tools.dead_letters import list_dead_letters, replay
@@ -33,6 +36,7 @@ from tools.dead_letters import list_dead_letters, replay
 pytestmark = pytest.mark.fault
 
 SCORING_QUEUE = "evt-survey-answers_saved--scoring.on_answers_saved"
+MAIL_SERVICE = "delegation"  # the service whose outbox sends e-mail: its metrics are read
 
 
 @pytest.fixture(scope="module")
@@ -96,11 +100,45 @@ def assert_scores_converge(broker, platform, timeout: float = 60) -> None:  # no
 
 
 def metric(platform, service: str, pattern: str) -> float:  # noqa: ANN001
+    """The sum of every series ``pattern`` matches on the service's /metrics (0 if none)."""
     port = platform.env[f"METRICS_PORT_{service.upper()}"]
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
         body = response.read().decode()
-    found = re.search(pattern + r" ([0-9.e+]+)", body)
-    return float(found.group(1)) if found else 0.0
+    return sum(float(value) for value in re.findall(pattern + r" ([0-9.e+]+)", body))
+
+
+def reconcile_runs(platform) -> float:  # noqa: ANN001
+    """Runs of scoring's periodic rebuild since its process started, whatever their outcome."""
+    return metric(
+        platform,
+        "scoring",
+        r'platform_entrypoint_latency_seconds_count\{[^}]*entrypoint="reconcile"[^}]*\}',
+    )
+
+
+def dead_letters_counted(platform) -> float:  # noqa: ANN001
+    return metric(
+        platform,
+        "scoring",
+        r'platform_dead_letters_total\{event="answers_saved",service="scoring"\}',
+    )
+
+
+def mails_sent(platform, kind: str) -> float:  # noqa: ANN001
+    return metric(platform, MAIL_SERVICE, rf'platform_mails_sent_total\{{kind="{kind}"\}}')
+
+
+@pytest.fixture
+def event_path_only(platform):  # noqa: ANN001, ANN201
+    """Scoring without its periodic rebuild: scores can then only come from the events."""
+    reconciliation(platform, on=False)
+    assert reconcile_runs(platform) == 0
+
+
+@pytest.fixture
+def reconciling(platform):  # noqa: ANN001, ANN201
+    """Scoring with its periodic rebuild, which repairs what a fault made it miss."""
+    reconciliation(platform, on=True)
 
 
 def two_dead_letters(broker) -> list[dict] | None:  # noqa: ANN001
@@ -122,7 +160,7 @@ def save(aarhus, answers: list[dict]) -> requests.Response:  # noqa: ANN001
 
 
 def test_poison_message_ends_in_the_dead_letter_queue_and_the_next_one_is_handled(
-    broker, platform, aarhus, unit_ids
+    broker, platform, aarhus, unit_ids, event_path_only
 ):
     exchange = Exchange("survey.events", type="topic", durable=True)
     with Connection(broker.uri) as connection:
@@ -131,6 +169,7 @@ def test_poison_message_ends_in_the_dead_letter_queue_and_the_next_one_is_handle
         producer.publish({"year": 2026, "answers": "not a list"}, serializer="json")
     saved = save(aarhus, [{"question_key": "governance.policy", "unit_id": None, "value": 4}])
     assert saved.status_code == 200, saved.text
+    # The reconciler is off: the good event behind the poison ones was scored by its handler.
     assert_scores_converge(broker, platform, timeout=30)
 
     letters = wait_for(lambda: two_dead_letters(broker))
@@ -138,21 +177,18 @@ def test_poison_message_ends_in_the_dead_letter_queue_and_the_next_one_is_handle
     bodies = {d["body"] for d in letters}
     assert "{not json" in bodies
     assert any('"not a list"' in body for body in bodies - {"{not json"})
-    assert (
-        metric(
-            platform,
-            "scoring",
-            r'platform_dead_letters_total\{event="answers_saved",service="scoring"\}',
-        )
-        == 2
-    )
-    # Replayed, the broken event fails again and is back, counted twice; nothing loops.
+    assert dead_letters_counted(platform) == 2
+    # Replayed, both reach scoring's handler again, fail again and are back: counted twice more.
     assert replay(broker.uri, 2) == 2
-    again = wait_for(lambda: two_dead_letters(broker))
-    assert len(again) == 2
-    time.sleep(1)
+    wait_for(lambda: dead_letters_counted(platform) >= 4, timeout=30)
+    wait_for(lambda: two_dead_letters(broker))
+    # Nothing loops: once a good save made after the replay is scored, still 2 letters, 4 counts.
+    saved = save(aarhus, [{"question_key": "governance.policy", "unit_id": None, "value": 3}])
+    assert saved.status_code == 200, saved.text
+    assert_scores_converge(broker, platform, timeout=30)
     assert len(list_dead_letters(broker.uri)) == 2
-    rpc(broker, "scoring.health")
+    assert dead_letters_counted(platform) == 4
+    assert reconcile_runs(platform) == 0
 
 
 def test_smtp_down_during_invitations_then_every_mail_arrives_once(
@@ -168,6 +204,7 @@ def test_smtp_down_during_invitations_then_every_mail_arrives_once(
         (unit_ids[2], "ownership.training"),
     ]
     addresses = [f"delegat{i}@aarhus.dk" for i in range(len(wanted))]
+    sent_before = mails_sent(platform, "invitation")
     made = []
     for i, ((unit_id, key), address) in enumerate(zip(wanted, addresses, strict=True)):
         if i == 2:
@@ -196,16 +233,20 @@ def test_smtp_down_during_invitations_then_every_mail_arrives_once(
     catcher.start()
     for address in addresses:
         catcher.wait_for(address, timeout=30)
-    time.sleep(3)
+    # Once every invitation is marked sent the outbox sends none again: the count is final (the
+    # catcher stores a message before it accepts it, so a duplicate would already be there).
+    wait_for(lambda: mails_sent(platform, "invitation") >= sent_before + len(addresses), timeout=30)
+    assert mails_sent(platform, "invitation") == sent_before + len(addresses)
     received = [m for a in addresses for m in catcher.to(a)]
     assert len(received) == len(addresses)
     assert len({m["Message-ID"] for m in received}) == len(addresses)
 
 
 def test_scoring_killed_during_a_burst_then_scores_equal_a_recomputation(
-    broker, platform, aarhus, unit_ids
+    broker, platform, aarhus, unit_ids, event_path_only
 ):
     statuses: list[int] = []
+    dead_before = len(list_dead_letters(broker.uri))
 
     def one_save(i: int) -> None:
         response = save(
@@ -234,28 +275,29 @@ def test_scoring_killed_during_a_burst_then_scores_equal_a_recomputation(
     pool.waitall()
     assert statuses == [200] * 40
     platform.restart("scoring")
+    # The saves made while scoring was dead waited in its queue; with the reconciler off only
+    # their events can have brought the scores there, and none of them was dead-lettered.
     assert_scores_converge(broker, platform)
+    assert reconcile_runs(platform) == 0
+    assert len(list_dead_letters(broker.uri)) == dead_before
 
 
 def test_broker_restart_during_a_burst_keeps_every_acknowledged_save(
-    broker, platform, aarhus, unit_ids
+    broker, platform, aarhus, unit_ids, reconciling
 ):
-    results: dict[int, requests.Response | Exception] = {}
+    results: dict[float, requests.Response | Exception] = {}
     back = Event()
+    key, unit_id = "ownership.training", unit_ids[1]
+    earlier = rpc(broker, "survey.get_answer_history", AARHUS, 2026, key, unit_id)
+    last_revision_before = max((change["revision"] for change in earlier), default=0)
 
     def burst() -> None:
         successes_after = 0
-        for value in range(101):
+        for i in range(100):
+            value = i + 0.5  # halves: every other save of this answer writes whole numbers
             try:
                 results[value] = save(
-                    aarhus,
-                    [
-                        {
-                            "question_key": "ownership.training",
-                            "unit_id": unit_ids[1],
-                            "value": value,
-                        }
-                    ],
+                    aarhus, [{"question_key": key, "unit_id": unit_id, "value": value}]
                 )
             except requests.RequestException as exc:
                 results[value] = exc
@@ -281,10 +323,12 @@ def test_broker_restart_during_a_burst_keeps_every_acknowledged_save(
         assert response.status_code == 503, (value, response.status_code, response.text)
         assert response.headers.get("Retry-After")
         assert response.json()["type"] == "urn:sikkerhedsbaseline:problem:service-unavailable"
-    history = rpc(
-        broker, "survey.get_answer_history", AARHUS, 2026, "ownership.training", unit_ids[1]
-    )
-    stored = {change["new"]["value"] for change in history}
+    # Only changes the burst made count: a value written before it cannot stand in for a lost one.
+    history = rpc(broker, "survey.get_answer_history", AARHUS, 2026, key, unit_id)
+    stored = {
+        change["new"]["value"] for change in history if change["revision"] > last_revision_before
+    }
+    assert acknowledged, "no save was acknowledged"
     assert acknowledged - stored == set()
 
     platform.wait_healthy(timeout=60)
