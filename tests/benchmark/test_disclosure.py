@@ -107,11 +107,25 @@ def test_nearly_uniform_groups_are_withheld_up_to_the_coalition():
     assert not disclosure.too_uniform([3] * 5 + [1, 1, 5])
     assert not disclosure.too_uniform([3] * 6 + [1, 5], coalition=1)
     assert disclosure.too_uniform([2.5000000001, 2.5, 2.5, 2.5, 2.5, 2.5])
+    assert not disclosure.safe([3] * 7 + [1, 5])
+    assert disclosure.safe([3] * 7 + [1, 5], disclosure.Rules(uniform=False))
     members = {m: ("A", "s") for m in range(9)}
     values = {m: 3.0 for m in range(7)} | {7: 1.0, 8: 5.0}
     single = disclosure.control(groups_of(members), values, rules=disclosure.Rules(coalition=1))
     assert any("are 3" in w or "answered {3}" in w for w in attack(members, values, single))
     assert disclosure.control(groups_of(members), values) == set()
+
+
+def test_groups_chosen_per_request_would_be_differenced():
+    # Rule 3: each request alone passes, but two chosen groups differing by one municipality
+    # give that one's value. Only the fixed groups are ever computed (test_engine).
+    values = {m: float(1 + m % 5) for m in range(11)}
+    members = {m: ("A" if m < 10 else "B", "s") for m in range(11)}
+    first = disclosure.control({"chosen": set(range(10))}, values)
+    second = disclosure.control({"chosen": set(range(11))}, values)
+    assert first == second == {"chosen"}
+    # Across the two requests the attacker holds region A (0-9) and Denmark (0-10).
+    assert any("in [10]" in w for w in attack(members, values, {"region:A", "all"}))
 
 
 def test_small_group_is_withheld_and_its_complement_too():
