@@ -15,10 +15,11 @@ It wins if it learns the sum of fewer than 5 municipalities outside the coalitio
 every figure rests on at least 5 others), or pins the value of municipalities outside it: the
 figures allow only the same value for every other member of a derived set or group.
 
-The generated universes have three regions and three size classes with cells of 0-6 members, a
-value for most members, and values that are often nearly all the same: most of them publish
-several overlapping groups and withhold others. Hypothesis runs derandomized, so CI tests the
-same examples every time; each rule switched off in turn must let the attacker win on them.
+The generated universes have three regions and three size classes, some scaled down to a few
+members, a value for most members, and values that are sometimes nearly all the same: two thirds
+publish three or more overlapping groups, half of them withhold others as well. Hypothesis
+runs derandomized, so CI tests the same examples every time; each rule switched off in turn
+must let the attacker win on them.
 """
 
 from __future__ import annotations
