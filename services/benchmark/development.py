@@ -24,7 +24,11 @@ from services.survey.questionnaire_format import compare_versions
 PANEL = "panel"
 
 
-def development(rounds: list[dict], membership: Mapping[int, Mapping]) -> dict:
+def development(
+    rounds: list[dict],
+    membership: Mapping[int, Mapping],
+    rules: disclosure.Rules = disclosure.DEFAULT,
+) -> dict:
     """``rounds``: closed rounds, each ``{"year", "questionnaire", "scores", "document"}``.
 
     ``document`` is the round's published benchmark (which cells are out is taken from it).
@@ -36,7 +40,7 @@ def development(rounds: list[dict], membership: Mapping[int, Mapping]) -> dict:
     # Per year and metric, the panel groups already published in that year's values.
     published_panels: dict[tuple[int, str], dict[str, frozenset[int]]] = {}
     for old, new in zip(rounds, rounds[1:], strict=False):
-        steps.append(_step(old, new, groups, membership, published_panels))
+        steps.append(_step(old, new, groups, membership, published_panels, rules))
     return {"years": years, "steps": steps}
 
 
@@ -60,6 +64,7 @@ def _step(
     groups: Mapping[str, frozenset[int]],
     membership: Mapping[int, Mapping],
     published_panels: dict[tuple[int, str], dict[str, frozenset[int]]],
+    rules: disclosure.Rules,
 ) -> dict:
     changes = compare_versions(old["questionnaire"], new["questionnaire"])
     new_areas = {a["key"] for a in new["questionnaire"]["areas"]}
@@ -76,14 +81,16 @@ def _step(
         panel = frozenset(before) & frozenset(after)
         allowed = all(
             panel_name
-            in _controlled(round_, values, groups, panel_name, panel, metric, published_panels)
+            in _controlled(
+                round_, values, groups, panel_name, panel, metric, published_panels, rules
+            )
             for round_, values in ((old, before), (new, after))
         )
         if allowed:
             for round_ in (old, new):
                 published_panels.setdefault((round_["year"], metric), {})[panel_name] = panel
             figures[metric] = _panel_figures(before, after, panel, acceptable, complete=True)
-        elif all(disclosure.safe([v[m] for m in panel]) for v in (before, after)):
+        elif all(disclosure.safe([v[m] for m in panel], rules) for v in (before, after)):
             figures[metric] = _panel_figures(before, after, panel, acceptable, complete=False)
         else:
             figures[metric] = None
@@ -114,13 +121,14 @@ def _controlled(
     panel: frozenset[int],
     metric: str,
     published_panels: Mapping[tuple[int, str], Mapping[str, frozenset[int]]],
+    rules: disclosure.Rules,
 ) -> set[str]:
     """Disclosure control of one year's values with that year's published groups fixed."""
     cells = round_["document"]["metrics"].get(metric, {})
     fixed = {key: groups[key] for key, cell in cells.items() if cell is not None and key in groups}
     fixed.update(published_panels.get((round_["year"], metric), {}))
     candidates = {**fixed, panel_name: panel}
-    return disclosure.control(candidates, values, fixed=set(fixed))
+    return disclosure.control(candidates, values, fixed=set(fixed), rules=rules)
 
 
 def _panel_figures(

@@ -1,17 +1,23 @@
 """Disclosure control: which benchmark figures may be published without exposing a municipality.
 
-Pure: no nameko, no database. The rules, in plain words:
+Pure: no nameko, no database. The attacker we design against is a *coalition*: up to
+``coalition`` municipalities (2 unless ``BENCHMARK_DISCLOSURE_COALITION`` says otherwise) that
+pool their own values, or KL, which has none. Everybody knows who belongs to which group (regions
+and size classes are public) and who took part. The rules, in plain words:
 
-1. **At least 5 others.** A figure is published only when it is built from at least 5
-   municipalities other than the viewer. The same figures are shown to every viewer (a member of
-   the group, a municipality outside it, KL), so a figure needs at least 6 contributors
-   (``MIN_CONTRIBUTORS``): then even a member sees 5 others. One set of figures for everybody
-   also means that two viewers cannot pool different views of the same group.
+1. **At least 5 others, besides any coalition.** A figure is published only when it is built
+   from at least 5 municipalities outside any coalition (``min_others``). The same figures are
+   shown to every viewer (a member of the group, a municipality outside it, KL), and a coalition
+   may sit inside the group, so a figure needs at least 5 + ``coalition`` contributors (7 by
+   default): then two members who subtract their own values still face the sum of 5 others. With
+   6, two members of a six-member group would read the mean of the other four. One set of
+   figures for everybody also means that two viewers cannot pool different views of the same
+   group.
 
-2. **No figure for a uniform group.** If the members gave the same answer, the median or the
-   mean *is* every member's answer. A figure is therefore withheld when all of its contributors
-   but at most one have the same value: a member who is the odd one out would otherwise learn
-   everybody else's answer from the median.
+2. **No figure for a nearly uniform group.** If the members gave the same answer, the median or
+   the mean *is* every member's answer. A figure is therefore withheld when all of its
+   contributors but at most ``coalition`` have the same value: a coalition made of the odd ones
+   out would otherwise learn everybody else's answer.
 
 3. **Fixed peer groups.** Groups are all of Denmark, the five regions and the four size classes
    by population (``services.common.municipalities``). Nobody chooses a group, so nobody can
@@ -22,7 +28,9 @@ Pure: no nameko, no database. The rules, in plain words:
    region, and a size class minus a region can leave a handful of municipalities. So every set
    of municipalities whose sum can be *derived* from the published figures by adding and
    subtracting them must itself pass rules 1 and 2. Where one does not, one more figure is
-   withheld (the smallest one that takes part in the derivation) until none does.
+   withheld (the smallest one that takes part in the derivation) until none does. A coalition
+   adds its own values to what it can derive, but that only takes its own members out of a
+   derived set, which rules 1 and 2 already allow for.
 
 How rule 4 is checked. Municipalities that belong to exactly the same published groups are
 indistinguishable to anyone reading the figures; they form an *atom*. A set can be derived when
@@ -33,50 +41,85 @@ echelon form, so trying the 2^r pivot patterns finds every derivable set exactly
 check covers the development panel of two years (``fixed`` groups that were published before
 take part in the derivation but are not withdrawn again).
 
+The rules are a value (``Rules``): the service builds them from its setting, and the tests
+switch each one off in turn to show that the attacker then wins.
+
 What the rules do not claim to stop: the quantiles of a published group may equal one member's
 value without saying whose; combining an area's and its questions' exact means where a member
 skipped a question is not audited (published figures are rounded, see ``statistics.rounded``).
+Participation counts (who took part, who answered everything) are not answers and are not
+controlled here; ``engine`` publishes them for groups of at least ``min_contributors`` members
+(the decision is in docs/security.md).
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from fractions import Fraction
 
 MIN_OTHERS = 5
-MIN_CONTRIBUTORS = MIN_OTHERS + 1
+COALITION = 2
 _DIGITS = 9
-_TOLERANCE = 1e-9
 
 
-def too_uniform(values: Collection[float]) -> bool:
-    """All values but at most one are equal (rule 2)."""
-    values = list(values)
-    if len(values) <= 2:
-        return True
-    first = values[0]
-    differing = [v for v in values if not _same(v, first)]
-    if len(differing) <= 1:
-        return True
-    if len(differing) < len(values) - 1:
-        return False  # the first value occurs twice or more, and two or more differ from it
-    return all(_same(v, differing[0]) for v in differing)
+@dataclass(frozen=True)
+class Rules:
+    """How strict the control is; the defaults are the policy.
+
+    ``uniform`` (rule 2) and ``complementary`` (rule 4) exist to be switched off by the tests
+    that prove each rule is needed; production always keeps both.
+    """
+
+    min_others: int = MIN_OTHERS
+    coalition: int = COALITION
+    uniform: bool = True
+    complementary: bool = True
+
+    def __post_init__(self) -> None:
+        for name, least in (("min_others", 0), ("coalition", 1)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < least:
+                raise ValueError(
+                    f"{name} must be a whole number of at least {least}, got {value!r}"
+                )
+
+    @property
+    def min_contributors(self) -> int:
+        """Rule 1: enough contributors that a coalition inside the group still faces the others."""
+        return self.min_others + self.coalition
 
 
-def _same(a: float, b: float) -> bool:
-    return abs(a - b) <= _TOLERANCE
+DEFAULT = Rules()
 
 
-def safe(values: Collection[float]) -> bool:
+def too_uniform(values: Collection[float], coalition: int = COALITION) -> bool:
+    """All values but at most ``coalition`` are equal (rule 2)."""
+    counts = _counts(values)
+    return len(values) - max(counts.values(), default=0) <= coalition
+
+
+def _counts(values: Collection[float]) -> dict[float, int]:
+    counts: dict[float, int] = {}
+    for value in values:
+        key = round(float(value), _DIGITS)
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def safe(values: Collection[float], rules: Rules = DEFAULT) -> bool:
     """Rules 1 and 2 for one set of contributors' values."""
-    return len(values) >= MIN_CONTRIBUTORS and not too_uniform(values)
+    if len(values) < rules.min_contributors:
+        return False
+    return not (rules.uniform and too_uniform(values, rules.coalition))
 
 
 def control(
     groups: Mapping[str, Collection[int]],
     values: Mapping[int, float],
     fixed: Collection[str] = (),
+    rules: Rules = DEFAULT,
 ) -> set[str]:
     """The groups whose figure may be published, from ``values`` (municipality -> value).
 
@@ -92,13 +135,15 @@ def control(
     published = {
         name
         for name in groups
-        if name not in fixed and safe([values[m] for m in contributors[name]])
+        if name not in fixed and safe([values[m] for m in contributors[name]], rules)
     }
+    if not rules.complementary:
+        return published
     atoms, membership = _atoms(contributors)
-    stats = [_AtomStats([values[m] for m in atom]) for atom in atoms]
+    stats = [_AtomStats([values[m] for m in atom], rules) for atom in atoms]
     while True:
         vectors = {name: membership[name] for name in sorted(published | fixed)}
-        target = _unsafe_derivable(vectors, fixed, stats)
+        target = _unsafe_derivable(vectors, fixed, stats, rules)
         if target is None:
             return published
         needed = [
@@ -127,22 +172,20 @@ def derivable_sets(
 class _AtomStats:
     """What rules 1-2 need of a union of atoms: its size and, if nearly uniform, its counts."""
 
-    def __init__(self, values: list[float]) -> None:
+    def __init__(self, values: list[float], rules: Rules) -> None:
         self.size = len(values)
-        # A set with two or more members off its most common value makes every union
-        # containing it non-uniform too, so only nearly uniform atoms keep their counts.
+        # A set with more than ``coalition`` members off its most common value makes every
+        # union containing it varied enough too, so only nearly uniform atoms keep their counts.
         self.counts: dict[float, int] | None = None
-        if too_uniform(values):
-            counts: dict[float, int] = {}
-            for value in values:
-                key = round(float(value), _DIGITS)
-                counts[key] = counts.get(key, 0) + 1
-            self.counts = counts
+        if too_uniform(values, rules.coalition):
+            self.counts = _counts(values)
 
 
-def _union_safe(parts: list[_AtomStats]) -> bool:
-    if sum(part.size for part in parts) < MIN_CONTRIBUTORS:
+def _union_safe(parts: list[_AtomStats], rules: Rules) -> bool:
+    if sum(part.size for part in parts) < rules.min_contributors:
         return False
+    if not rules.uniform:
+        return True
     merged: dict[float, int] = {}
     for part in parts:
         if part.counts is None:
@@ -150,7 +193,7 @@ def _union_safe(parts: list[_AtomStats]) -> bool:
         for key, count in part.counts.items():
             merged[key] = merged.get(key, 0) + count
     total = sum(merged.values())
-    return total - max(merged.values(), default=0) > 1
+    return total - max(merged.values(), default=0) > rules.coalition
 
 
 def _atoms(
@@ -172,12 +215,12 @@ def _atoms(
 
 
 def _unsafe_derivable(
-    vectors: Mapping[str, list[int]], fixed: set[str], stats: list[_AtomStats]
+    vectors: Mapping[str, list[int]], fixed: set[str], stats: list[_AtomStats], rules: Rules
 ) -> list[int] | None:
     """A derivable set breaking rules 1-2 that a withdrawable group takes part in, if any."""
     fixed_vectors = [vectors[name] for name in fixed if name in vectors]
     for ones in _zero_one_vectors(list(vectors.values())):
-        if _union_safe([stats[i] for i in ones]):
+        if _union_safe([stats[i] for i in ones], rules):
             continue
         target = [1 if i in ones else 0 for i in range(len(stats))]
         if fixed_vectors and _in_span(fixed_vectors, target):

@@ -103,6 +103,7 @@ def compute_round(
     questionnaire: dict,
     scores: Mapping[int, Mapping],
     membership: Mapping[int, Mapping],
+    rules: disclosure.Rules = disclosure.DEFAULT,
 ) -> dict:
     """Exact figures of every published cell; ``publish`` rounds them for the outside."""
     acceptable = float(questionnaire.get("acceptable_level") or 3)
@@ -111,7 +112,7 @@ def compute_round(
     metrics: dict[str, dict] = {}
     for metric, _ in [*metric_keys(questionnaire), ("completeness", None)]:
         values = _values(scores, taking_part, metric)
-        published = disclosure.control(groups, values)
+        published = disclosure.control(groups, values, rules=rules)
         # For completeness the "acceptable" share is the share that answered everything.
         level = 1.0 if metric == "completeness" else acceptable
         metrics[metric] = {
@@ -124,21 +125,26 @@ def compute_round(
         "year": year,
         "acceptable_level": acceptable,
         "groups": group_list(),
-        "participation": _participation(groups, set(taking_part), scores),
+        "participation": _participation(groups, set(taking_part), scores, rules),
         "metrics": metrics,
     }
 
 
 def _participation(
-    groups: Mapping[str, frozenset[int]], taking_part: set[int], scores: Mapping[int, Mapping]
+    groups: Mapping[str, frozenset[int]],
+    taking_part: set[int],
+    scores: Mapping[int, Mapping],
+    rules: disclosure.Rules,
 ) -> dict:
-    """How many took part and how many answered everything, for groups of 6 or more members.
+    """How many took part and how many answered everything, for groups of at least
+    ``rules.min_contributors`` members (7 by default).
 
-    Counts say nothing about answers, but a group of two would tell who stayed away.
+    Counts say nothing about answers, but a group of two would tell who stayed away. A count
+    where every member took part is published: taking part is not confidential (docs/security.md).
     """
     found = {}
     for key, members in groups.items():
-        if len(members) < disclosure.MIN_CONTRIBUTORS:
+        if len(members) < rules.min_contributors:
             found[key] = None
             continue
         present = members & taking_part

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from services.benchmark import engine
+from services.benchmark import disclosure, engine
 from services.benchmark.models import (
     KnownQuestionnaire,
     MunicipalityScore,
@@ -96,7 +96,11 @@ def store_questionnaire(session: Session, year: int, version: str, definition: d
 
 
 def recompute_round(
-    session: Session, year: int, questionnaire: dict, membership: Mapping[int, Mapping]
+    session: Session,
+    year: int,
+    questionnaire: dict,
+    membership: Mapping[int, Mapping],
+    rules: disclosure.Rules = disclosure.DEFAULT,
 ) -> RoundBenchmark | None:
     """Compute and store the round's published figures from the projection (no commit).
 
@@ -107,7 +111,7 @@ def recompute_round(
         return None
     scores = scores_of(session, year)
     document = engine.publish(
-        engine.compute_round(year, questionnaire, scores, membership),
+        engine.compute_round(year, questionnaire, scores, membership, rules),
         preliminary=round_.state != "closed",
     )
     stored = session.get(RoundBenchmark, year)

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from services.benchmark import development, engine, projection
+from services.benchmark import development, disclosure, engine, projection
 from services.benchmark.models import (
     KnownQuestionnaire,
     MunicipalityScore,
@@ -45,6 +45,20 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 REFRESH_SECONDS = float(config.env("BENCHMARK_REFRESH_SECONDS", "20"))
 RECONCILE_SECONDS = float(config.env("BENCHMARK_RECONCILE_SECONDS", "60"))
 log = logging.getLogger(__name__)
+
+
+def disclosure_rules() -> disclosure.Rules:
+    """The disclosure rules with the configured coalition size; a bad setting stops the start."""
+    text = config.env("BENCHMARK_DISCLOSURE_COALITION", str(disclosure.COALITION))
+    try:
+        return disclosure.Rules(coalition=int(text))
+    except ValueError:
+        raise ValueError(
+            f"BENCHMARK_DISCLOSURE_COALITION must be a whole number of at least 1, got {text!r}"
+        ) from None
+
+
+DISCLOSURE = disclosure_rules()
 
 
 @functools.cache
@@ -126,7 +140,9 @@ class BenchmarkService:
         return held.definition
 
     def _recompute(self, year: int) -> RoundBenchmark | None:
-        return projection.recompute_round(self.db, year, self._questionnaire(year), membership())
+        return projection.recompute_round(
+            self.db, year, self._questionnaire(year), membership(), DISCLOSURE
+        )
 
     def _recompute_and_commit(self, year: int) -> RoundBenchmark | None:
         """Recompute and store a round's figures. The first figures of a year may be stored by
@@ -281,7 +297,7 @@ class BenchmarkService:
                     "document": document,
                 }
             )
-        return development.development(rounds, membership())
+        return development.development(rounds, membership(), DISCLOSURE)
 
     @rpc
     def refresh_round(self, year: int) -> dict:

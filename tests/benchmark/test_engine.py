@@ -64,6 +64,18 @@ def test_round_document_has_groups_and_figures_only():
     assert published["metrics"]["overall"]["all"]["mean"] == round(overall["mean"], 2)
 
 
+def test_participation_is_counted_for_groups_a_coalition_cannot_see_through():
+    # Nine in the largest class, all taking part: published (taking part is not confidential,
+    # docs/security.md). Six in Nordjylland: under 5 + 2 members, so no counts at all.
+    members = {m: {"region": "Hovedstaden", "size_class": "largest"} for m in range(9)}
+    members |= {m: {"region": "Nordjylland", "size_class": "small"} for m in range(9, 15)}
+    values = {m: scores(1.0 + m % 4) for m in range(15)}
+    participation = engine.compute_round(2025, QUESTIONNAIRE, values, members)["participation"]
+    assert participation["size:largest"] == {"members": 9, "participants": 9, "complete": 9}
+    assert participation["region:Nordjylland"] is None
+    assert participation["size:small"] is None
+
+
 def test_completeness_share_is_the_share_that_answered_everything():
     values = {
         m: scores(2.5, completeness=1.0 if i % 3 else 0.6 + i / 1000)

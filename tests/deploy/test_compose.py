@@ -47,6 +47,7 @@ OPTIONAL = {
     "SCORING_RECONCILE_SECONDS": "scoring reconciliation timer",
     "BENCHMARK_REFRESH_SECONDS": "benchmark timers",
     "BENCHMARK_RECONCILE_SECONDS": "benchmark timers",
+    "BENCHMARK_DISCLOSURE_COALITION": "disclosure control; the default 2 is the policy",
     "REPORTING_SWEEP_SECONDS": "reporting timers",
     "REPORTING_LEASE_SECONDS": "reporting timers",
     "REPORTING_REPUBLISH_SECONDS": "reporting timers",
