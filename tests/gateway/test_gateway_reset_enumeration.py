@@ -10,6 +10,7 @@ import threading
 
 from sqlalchemy import event
 
+from gateway.background import Background
 from tests.gateway.conftest import csrf_of
 
 
@@ -76,3 +77,20 @@ def test_a_failing_background_job_is_logged_and_the_next_one_still_runs(app, cap
     worker.join()
     assert done == [True]
     assert "background job broken failed" in caplog.text
+
+
+def test_a_full_queue_drops_the_job_and_says_so(app, caplog):
+    worker = Background(app, size=1)
+    started, release = threading.Event(), threading.Event()
+
+    def busy() -> None:
+        started.set()
+        release.wait(5)
+
+    assert worker.submit(busy)
+    assert started.wait(5)
+    assert worker.submit(lambda: None)
+    assert not worker.submit(lambda: None)
+    release.set()
+    worker.join()
+    assert "background queue full" in caplog.text
