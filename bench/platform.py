@@ -78,7 +78,8 @@ def peak_memory_kib(pid: int) -> int | None:
 
 
 class BenchPlatform:
-    """Every service but reporting, the gateway and a bare echo service, all as processes.
+    """Every service but reporting (or the ``services`` asked for), the gateway and a bare echo
+    service, all as processes.
 
     Reporting workers are started per annual run (``start_reporting``), each on its own fresh
     database, so a run measures a cold queue. ``peaks`` collects VmHWM of every process just
@@ -87,7 +88,8 @@ class BenchPlatform:
 
     SERVICES = ("survey", "scoring", "benchmark", "delegation")
 
-    def __init__(self) -> None:
+    def __init__(self, services: tuple[str, ...] = SERVICES) -> None:
+        self.services = services
         self.vhost = Vhost()
         self.databases = Databases()
         self.work = Path(tempfile.mkdtemp(prefix="bench-"))
@@ -99,19 +101,21 @@ class BenchPlatform:
             "AMQP_URI": self.vhost.amqp_uri,
             "GATEWAY_PORT": str(port),
             "GATEWAY_SECRET_KEY": "bench-secret-key-that-is-long-enough",
+            # The forgot-password timing sends each request as if from its own address.
+            "GATEWAY_TRUSTED_PROXIES": "1",
             "PUBLIC_BASE_URL": self.base_url,
             "PLATFORM_VAR_DIR": str(self.work / "var"),
             "RPC_TIMEOUT": "30",
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": str(free_port()),
         }
-        for component in (*self.SERVICES, "gateway"):
+        for component in (*services, "gateway"):
             self.env[f"DATABASE_URL_{component.upper()}"] = self.databases.make(component)
-        for service in (*self.SERVICES, "reporting"):
+        for service in (*services, "reporting"):
             self.env[f"METRICS_PORT_{service.upper()}"] = "0"
 
     def start(self) -> Platform:
-        self.platform = start_platform(self.env, self.work / "logs", services=self.SERVICES)
+        self.platform = start_platform(self.env, self.work / "logs", services=self.services)
         log = open(self.platform.log_dir / "echo.log", "ab")  # noqa: SIM115 - owned by the process
         self.platform.processes["echo"] = subprocess.Popen(
             [bin_path("nameko"), "run", "--broker", self.env["AMQP_URI"], ECHO_SERVICE],

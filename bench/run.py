@@ -10,10 +10,12 @@ loads the demo history and closes 2025, opens 2026, and measures:
 1. saving answers through the gateway with 1, 10 and 50 concurrent clients against the same
    rows written straight into PostgreSQL with SQLAlchemy and against a bare nameko RPC round
    trip (``bench.saves``);
-2. KL's annual report run of 2025 for the demo municipalities (``bench.annual_run``);
-3. closing a round (scores and benchmark) for 98, 1,000 and 10,000 municipalities against one
+2. asking for a password reset for an existing account against an unknown address, in
+   interleaved pairs: the ratio should be 1 (``bench.forgot_timing``);
+3. KL's annual report run of 2025 for the demo municipalities (``bench.annual_run``);
+4. closing a round (scores and benchmark) for 98, 1,000 and 10,000 municipalities against one
    SQL aggregate over the same answers (``bench.benchmark_round``);
-4. the peak memory (VmHWM) of every process of the platform.
+5. the peak memory (VmHWM) of every process of the platform.
 
 Machines are shared and noisy, so the figures that matter are the ratios: each step against its
 floor, both measured minutes apart in this run. ``--write`` replaces the generated part of a
@@ -37,15 +39,21 @@ from pathlib import Path
 from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import create_engine, text
 
-from bench import annual_run, benchmark_round, saves
+from bench import annual_run, benchmark_round, forgot_timing, saves
 from bench.platform import PG_ADMIN_URL, BenchPlatform
 from services.common.config import DATA_DIR
 from tests.support.platform import add_users
 
 OPEN_YEAR = 2026
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
-FULL = {"clients": [1, 10, 50], "saves": 300, "sizes": [98, 1_000, 10_000], "repeat": 3}
-QUICK = {"clients": [1, 2], "saves": 4, "sizes": [20, 98], "repeat": 1}
+FULL = {
+    "clients": [1, 10, 50],
+    "saves": 300,
+    "sizes": [98, 1_000, 10_000],
+    "repeat": 3,
+    "reset_pairs": 100,
+}
+QUICK = {"clients": [1, 2], "saves": 4, "sizes": [20, 98], "repeat": 1, "reset_pairs": 10}
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -58,6 +66,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--sizes", type=int, nargs="+", help="municipalities (98 1000 10000)")
     parser.add_argument("--repeat", type=int, help="runs per closing measurement (3)")
     parser.add_argument("--workers", type=int, default=2, help="reporting workers (2)")
+    parser.add_argument(
+        "--reset-pairs", type=int, help="forgot-password pairs, existing and unknown (100)"
+    )
     parser.add_argument(
         "--annual-municipalities",
         type=int,
@@ -187,6 +198,13 @@ def measure_all(args: argparse.Namespace, log: Callable[[str], None]) -> dict:
             log=log,
         )
 
+        log(f"Asking for a password reset, {args.reset_pairs} pairs ...")
+        gateway_url = bench.env["DATABASE_URL_GATEWAY"]
+        forgot_timing.add_accounts(gateway_url, municipalities[0], args.reset_pairs)
+        figures["reset"] = forgot_timing.measure(
+            bench.base_url, gateway_url, municipalities[0], args.reset_pairs
+        )
+
         log(f"Annual run {annual_run.YEAR} with {args.workers} worker(s) ...")
         figures["annual"] = {
             **annual_run.timed_run(bench, args.workers),
@@ -232,12 +250,22 @@ def tables(figures: dict) -> str:
             )
     annual = figures["annual"]
     floor = annual["build_total"] / annual["workers"]
+    reset = figures["reset"]
     lines += [
         "",
         "CPU per save: user and system CPU time per save of the echo service (rpc) or of the "
         "gateway and every service together, including the events a save causes (gateway); "
         "unlike the times it hardly depends on what else the machine runs. Not measured for "
         "the SQL floor, whose work is done in PostgreSQL's backends.",
+        "",
+        "### Asking for a password reset (existing account against unknown address)",
+        "",
+        "| pairs | existing p50 | existing p90 | unknown p50 | unknown p90 | "
+        "existing ÷ unknown (p50) | pairs where existing was slower |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+        f"| {reset['pairs']} | {ms(reset['existing_median'])} | {ms(reset['existing_p90'])} | "
+        f"{ms(reset['unknown_median'])} | {ms(reset['unknown_p90'])} | {reset['ratio']:.2f}× | "
+        f"{reset['existing_slower']} |",
         "",
         f"### Annual report run {annual_run.YEAR}",
         "",

@@ -106,12 +106,24 @@ def create_app(test_config: dict[str, Any] | None = None, rpc: Any = None) -> Fl
         atexit.register(rpc.close)
     app.extensions["rpc"] = rpc
 
-    from gateway import auth, db, errors, frontend, health, i18n, metrics, oidc, security
+    from gateway import (
+        auth,
+        background,
+        db,
+        errors,
+        frontend,
+        health,
+        i18n,
+        metrics,
+        oidc,
+        security,
+    )
     from gateway.api import api
     from gateway.pages import register_pages
 
     metrics.init_app(app)
     db.init_app(app)
+    background.init_app(app)
     auth.init_app(app)
     i18n.init_app(app)
     security.init_app(app)

@@ -5,6 +5,9 @@ account from anywhere, one client against any account). ``limit`` failures withi
 lock the key until ``lockout`` after the newest of them. Attempts refused while locked are not
 counted, so every lockout ends on its own; and since the per-account keys are cleared by a
 success (a login or a completed password reset by e-mail), a victim can always get back in.
+Links (``LINK_CLIENT``) count only refused links and slow only those: a link that works always
+opens, since a 256-bit token cannot be guessed anyway and people behind one shared address must
+not be able to lock each other out.
 """
 
 from __future__ import annotations

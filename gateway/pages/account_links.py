@@ -2,17 +2,20 @@
 e-mailed one-time link; ``/glemt-adgangskode``: ask for such a link.
 
 A refused link (unknown, used, expired, tampered, disabled account) always gets the same page,
-and refusals are counted per client so that guessing tokens is throttled. Asking for a reset
-says the same thing whether or not the account exists.
+and refusals are counted per client so that guessing tokens is throttled; a link that works
+always opens, so colleagues behind one address cannot lock each other out. Asking for a reset
+says the same thing whether or not the account exists, and takes the same time: the request
+only hands the address to ``gateway.background``, which issues the link and queues the mail.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from gateway import accounts, audit
+from gateway import accounts, audit, background
 from gateway.account_mail import municipality_name, send_link
 from gateway.auth import audit_actor, client_ip, municipality_choices, parse_municipality
 from gateway.db import get_db
@@ -29,10 +32,10 @@ def _refused(status: int = 404) -> Any:
 
 def _link_page(token: str, purpose: str) -> Any:
     db = get_db()
-    if accounts.link_locked(db, client_ip()):
-        return _refused(429)
     found = accounts.find_link(db, token, purpose)
     if found is None:
+        if accounts.link_locked(db, client_ip()):
+            return _refused(429)
         accounts.link_refused(db, client_ip())
         return _refused()
     _link, user = found
@@ -84,13 +87,7 @@ def forgot() -> Any:
     if request.method == "POST":
         valid, mid = parse_municipality(chosen)
         if valid and email.strip():
-            db = get_db()
-            issued = accounts.request_reset(db, mid, email, client_ip())
-            if issued is not None:
-                user, link = issued
-                send_link(user, "reset", link, municipality_name(mid))
-                audit.write(db, "password.reset_requested", audit_actor(user), mid)
-                db.commit()
+            background.submit(partial(send_reset, mid, email, client_ip()))
             flash(t("account.forgot.sent"), "success")
             return redirect(url_for("auth.login"))
     return render_template(
@@ -100,3 +97,16 @@ def forgot() -> Any:
         chosen=chosen,
         email=email,
     )
+
+
+def send_reset(municipality_id: int | None, email: str, ip: str) -> None:
+    """A reset link by e-mail if the account may have one (``accounts.request_reset``); runs in
+    ``gateway.background``, so the asker cannot time whether it found an account."""
+    db = get_db()
+    issued = accounts.request_reset(db, municipality_id, email, ip)
+    if issued is None:
+        return
+    user, link = issued
+    send_link(user, "reset", link, municipality_name(municipality_id))
+    audit.write(db, "password.reset_requested", audit_actor(user), municipality_id)
+    db.commit()

@@ -38,6 +38,12 @@ def metrics_port(service: str) -> int:
     return int(env(f"METRICS_PORT_{service.upper()}", str(DEFAULT_METRICS_PORTS[service])))
 
 
+def metrics_host() -> str:
+    """Where the services' metrics ports listen: loopback in a local run, so nobody on the
+    network reads them; compose sets 0.0.0.0 inside the containers for Prometheus."""
+    return env("METRICS_HOST", "127.0.0.1")
+
+
 def max_workers() -> int:
     return int(env("MAX_WORKERS", "10"))
 

@@ -6,6 +6,7 @@ Labels are service, entrypoint, kind and outcome only: never a municipality id o
 from __future__ import annotations
 
 import time
+from wsgiref.simple_server import WSGIServer
 
 from nameko.extensions import DependencyProvider
 from prometheus_client import Counter, Gauge, Histogram, start_http_server
@@ -76,14 +77,17 @@ DELEGATE_LINKS_REFUSED = Counter(
 for _reason in ("unknown", "expired", "revoked", "rate_limited"):
     DELEGATE_LINKS_REFUSED.labels(reason=_reason)
 
-_started_ports: set[int] = set()
+_servers: dict[int, WSGIServer] = {}
 
 
-def serve_metrics(port: int) -> None:
-    """Serve /metrics once per process; a second container in the same process reuses it."""
-    if port and port not in _started_ports:
-        start_http_server(port, addr="0.0.0.0")  # noqa: S104 - scraped by Prometheus
-        _started_ports.add(port)
+def serve_metrics(port: int) -> WSGIServer | None:
+    """Serve /metrics once per process on ``METRICS_HOST`` (loopback unless configured); a second
+    container in the same process reuses it. The server on ``port``, None for port 0 (off)."""
+    from services.common import config
+
+    if port and port not in _servers:
+        _servers[port], _thread = start_http_server(port, addr=config.metrics_host())
+    return _servers.get(port)
 
 
 def entrypoint_kind(entrypoint) -> str:  # noqa: ANN001

@@ -911,16 +911,14 @@ class DelegationService:
         return timedelta(minutes=float(config.env("DELEGATION_LINK_WINDOW_MINUTES", "15")))
 
     def _resolve(self, token: str, client: str | None) -> Delegation:
-        """The delegation behind a link, or NotFound that says nothing about why."""
-        key = tokens.client_key(client)
-        failures = self.db.scalar(
-            select(func.count())
-            .select_from(LinkFailure)
-            .where(LinkFailure.client_key == key, LinkFailure.at >= utcnow() - self._link_window())
-        )
-        if failures >= int(config.env("DELEGATION_LINK_MAX_FAILURES", "20")):
-            DELEGATE_LINKS_REFUSED.labels(reason="rate_limited").inc()
-            raise TooManyAttempts("too many links that did not work; wait a while")
+        """The delegation behind a link, or NotFound that says nothing about why.
+
+        A link that works always opens, however many wrong ones its client sent: colleagues
+        behind one public address (a municipality's NAT) must not be able to lock each other's
+        delegates out, and a 256-bit token cannot be guessed anyway. Only wrong links are
+        counted, and once a client has sent ``DELEGATION_LINK_MAX_FAILURES`` of them within the
+        window its further wrong links are refused with TooManyAttempts (not counted, so the
+        block ends by itself)."""
         d = None
         if tokens.looks_like_token(token):
             d = self.db.scalar(
@@ -935,13 +933,22 @@ class DelegationService:
             reason = "revoked"
         elif tokens.is_expired(d.due_date, grace_days(), utcnow()):
             reason = "expired"
-        if reason is not None:
-            self.db.rollback()
-            self.db.add(LinkFailure(client_key=key, at=utcnow()))
-            self.db.commit()
-            DELEGATE_LINKS_REFUSED.labels(reason=reason).inc()
-            raise NotFound("this link does not work", field="token")
-        return d
+        if reason is None:
+            return d
+        self.db.rollback()
+        key = tokens.client_key(client)
+        failures = self.db.scalar(
+            select(func.count())
+            .select_from(LinkFailure)
+            .where(LinkFailure.client_key == key, LinkFailure.at >= utcnow() - self._link_window())
+        )
+        if failures >= int(config.env("DELEGATION_LINK_MAX_FAILURES", "20")):
+            DELEGATE_LINKS_REFUSED.labels(reason="rate_limited").inc()
+            raise TooManyAttempts("too many links that did not work; wait a while")
+        self.db.add(LinkFailure(client_key=key, at=utcnow()))
+        self.db.commit()
+        DELEGATE_LINKS_REFUSED.labels(reason=reason).inc()
+        raise NotFound("this link does not work", field="token")
 
     def _delegate_view(self, d: Delegation) -> dict:
         questionnaire = self.survey.get_questionnaire(d.year)

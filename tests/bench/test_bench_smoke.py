@@ -45,6 +45,9 @@ def test_quick_run_measures_everything_and_writes_the_figures(tmp_path):
     )
     assert all(ways["gateway", n]["cpu_per_save"] > 0 for n in (1, 2))
     assert ways["sql", 1]["cpu_per_save"] is None
+    reset = figures["reset"]
+    assert reset["pairs"] == 10 and reset["links_issued"] == 15
+    assert reset["existing_p90"] >= reset["existing_median"] > 0 < reset["unknown_median"]
     annual = figures["annual"]
     assert annual["failed"] == 0
     assert annual["reports"] > annual["participants"] == 2
@@ -60,6 +63,7 @@ def test_quick_run_measures_everything_and_writes_the_figures(tmp_path):
     assert written.endswith(f"{END}\n\nEnd.\n")
     assert "old" not in written
     assert "| 2 | gateway |" in written
+    assert "### Asking for a password reset" in written
     assert figures["machine"]["cpu"] in written
 
 

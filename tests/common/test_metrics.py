@@ -5,6 +5,7 @@ import urllib.request
 import pytest
 
 from services.benchmark.service import BenchmarkService
+from services.common import metrics
 from services.delegation.service import DelegationService
 from services.reporting.service import ReportingService
 from services.survey.service import SurveyService
@@ -30,3 +31,18 @@ def test_service_answers_health_and_serves_metrics(container_factory, service_co
         f'outcome="success",service="{service_cls.name}"}}'
     )
     assert expected in body
+
+
+@pytest.mark.parametrize(("configured", "bound"), [("", "127.0.0.1"), ("0.0.0.0", "0.0.0.0")])  # noqa: S104
+def test_metrics_listen_on_loopback_unless_configured(monkeypatch, configured, bound):
+    monkeypatch.setenv("METRICS_HOST", configured)
+    port = free_port()
+    server = metrics.serve_metrics(port)
+    try:
+        assert server.server_address[0] == bound
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+            assert "platform_entrypoint_latency_seconds" in response.read().decode()
+    finally:
+        server.shutdown()
+        server.server_close()
+        metrics._servers.pop(port)

@@ -301,18 +301,24 @@ def test_expired_guessed_tampered_and_other_municipality(platform, catcher):
     assert rpc.delegation.open_link(token, "10.0.0.6")["delegation"]["due_date"] == due(7)
 
 
-def test_guessing_is_rate_limited_per_client(platform, catcher):
+def test_wrong_links_are_throttled_per_client_but_a_valid_link_always_opens(platform, catcher):
     rpc = platform
     delegate(rpc)
     token = token_in(catcher.wait_for("ole@aarhus.dk")[0])
     before = metric("platform_delegate_links_refused_total", reason="rate_limited")
-    for _ in range(6):
-        with pytest.raises(NotFound):
+    refused = []
+    for _ in range(50):
+        with pytest.raises((NotFound, TooManyAttempts)) as caught:
             rpc.delegation.open_link("A" * 43, "192.0.2.7")
+        refused.append(type(caught.value))
+    assert refused == [NotFound] * 6 + [TooManyAttempts] * 44
+    assert metric("platform_delegate_links_refused_total", reason="rate_limited") == before + 44
+    assert rpc.delegation.open_link(token, "192.0.2.7")["delegation"]["state"] == "assigned"
+    assert rpc.delegation.delegate_save(token, [], "192.0.2.7")["saved"] == 0
     with pytest.raises(TooManyAttempts):
-        rpc.delegation.open_link(token, "192.0.2.7")
-    assert metric("platform_delegate_links_refused_total", reason="rate_limited") == before + 1
-    assert rpc.delegation.open_link(token, "192.0.2.8")["delegation"]["state"] == "assigned"
+        rpc.delegation.open_link("B" * 43, "192.0.2.7")
+    with pytest.raises(NotFound):
+        rpc.delegation.open_link("A" * 43, "192.0.2.8")
 
 
 def test_unit_lead_delegates_only_in_own_subtree(platform, catcher):

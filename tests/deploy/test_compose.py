@@ -343,6 +343,8 @@ def test_ports_agree_with_the_environment_and_the_scrape_config(services):
         else:
             port = int(environment[f"METRICS_PORT_{name.upper()}"])
             assert "ports" not in services[name], "services are reached through RabbitMQ only"
+            # The code listens on loopback by default; Prometheus scrapes from its own container.
+            assert environment["METRICS_HOST"] == "0.0.0.0", name  # noqa: S104
         (sd,) = jobs[name]["dns_sd_configs"]
         assert (sd["names"], sd["type"], sd["port"]) == ([name], "A", port)
     for job in ("rabbitmq", "rabbitmq-queues"):

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
+# Every label the gateway's /metrics may carry: ours (service, entrypoint, kind, outcome, reason,
+# event, timer) and prometheus_client's own (buckets, gc generations, the Python version).
+LABELS = {"service", "entrypoint", "kind", "outcome", "reason", "event", "timer", "le"}
+LABELS |= {"generation", "implementation", "major", "minor", "patchlevel", "version"}
+
 
 def test_metrics_has_gateway_latency_histogram(client, login):
     login()
@@ -44,3 +51,15 @@ def test_healthz_deep_reports_each_service(client, fake_rpc):
     assert body["status"] == "unavailable"
     assert body["services"]["benchmark"] == "unavailable"
     assert body["services"]["survey"] == "ok"
+
+
+def test_metrics_are_public_as_documented_and_carry_no_tenant_label(app, client, login):
+    """docs/security.md 13.4.5: /metrics answers anybody who reaches the gateway (the proxy
+    must not forward it), so it may hold nothing about a municipality or a person."""
+    login()
+    client.get("/")
+    client.get("/enheder")
+    anonymous = app.test_client().get("/metrics")
+    assert anonymous.status_code == 200
+    assert set(re.findall(r'[{,]([a-z_]+)="', anonymous.text)) <= LABELS
+    assert "koordinator@kk.dk" not in anonymous.text
