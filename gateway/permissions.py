@@ -14,10 +14,6 @@ def can_manage_units(user: User) -> bool:
     return user.role == "coordinator"
 
 
-def can_copy_forward(user: User) -> bool:
-    return user.role == "coordinator"
-
-
 def answerable_unit_ids(user: User, units: list[dict]) -> set[int]:
     """Units the user may answer for."""
     if user.role in ("coordinator", "respondent"):

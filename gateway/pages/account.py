@@ -22,13 +22,15 @@ bp = Blueprint("account", __name__)
 
 def _page(error: str | None = None, status: int = 200) -> Any:
     secret = session.get("totp_new")
+    uri = totp.provisioning_uri(secret, g.user.email) if secret else None
     return (
         render_template(
             "account/account.html",
             error=error,
             may_use_totp=g.user.role in accounts.TOTP_ROLES,
             new_secret=totp.grouped(secret) if secret else None,
-            new_uri=totp.provisioning_uri(secret, g.user.email) if secret else None,
+            new_uri=uri,
+            new_qr=totp.qr_data_uri(uri) if uri else None,
             min_length=accounts.MIN_PASSWORD_LENGTH,
         ),
         status,

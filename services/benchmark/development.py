@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from services.benchmark import disclosure, engine, statistics
-from services.survey.questionnaire_format import compare_versions
+from services.common.questionnaire_changes import compare_versions
 
 PANEL = "panel"
 

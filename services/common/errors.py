@@ -25,14 +25,6 @@ class PlatformError(Exception):
     def __str__(self) -> str:
         return self.detail
 
-    def to_problem(self) -> dict:
-        problem = {"title": self.title, "status": self.status, "detail": self.detail}
-        if self.field:
-            problem["field"] = self.field
-        if self.errors:
-            problem["errors"] = self.errors
-        return problem
-
 
 @deserialize_to_instance
 class ValidationFailed(PlatformError):

@@ -96,9 +96,3 @@ def _commit_without_waiting_for_disk(session: Session) -> None:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SET LOCAL synchronous_commit TO OFF"))
     session.commit()
-
-
-def pending_count(session: Session, model: type) -> int:
-    from sqlalchemy import func
-
-    return session.scalar(select(func.count()).where(model.dispatched_at.is_(None))) or 0

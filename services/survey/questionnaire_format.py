@@ -18,23 +18,16 @@ from typing import Any
 import yaml
 
 from services.common.years import FIRST_YEAR, LAST_YEAR, is_round_year
+from services.survey.references import REFERENCE_KINDS, reference_problem
 
 QUESTION_TYPES = ("maturity", "yes_partly_no", "single_choice", "multiple_choice", "number", "text")
 SCOPES = ("municipality", "unit")
 LANGUAGES = {"da": "Danish", "en": "English"}
 MATURITY_LEVELS = (1, 2, 3, 4, 5)
-REFERENCE_KINDS = ("iso27001", "nis2", "cis")
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 OPTION_KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 VERSION_PATTERN = re.compile(r"^(\d{4})(\.[0-9A-Za-z-]+)+$")
-ISO_PATTERN = re.compile(r"^A\.([5-8])\.(\d+)$")
-NIS2_PATTERN = re.compile(r"^21\(2\)\([a-j]\)$")
-CIS_PATTERN = re.compile(r"^(\d+)(\.\d+)?$")
-
-# Number of controls in each theme of ISO/IEC 27001:2022 Annex A, so "A.5.38" is caught too.
-ISO_THEME_SIZES = {5: 37, 6: 8, 7: 14, 8: 34}
-CIS_CONTROLS = 18
 
 _TOP_REQUIRED = ("key", "year", "version", "acceptable_level", "title", "areas")
 _TOP_OPTIONAL = ("description",)
@@ -565,7 +558,6 @@ def _references(value: object, where: _Where) -> dict[str, list[str]]:
             raise where.field(kind).error(
                 f"unknown reference kind {str(kind)!r}; use {', '.join(REFERENCE_KINDS)}"
             )
-    checks = {"iso27001": _check_iso, "nis2": _check_nis2, "cis": _check_cis}
     for kind in REFERENCE_KINDS:
         if kind not in refs:
             continue
@@ -578,39 +570,11 @@ def _references(value: object, where: _Where) -> dict[str, list[str]]:
                 )
             if item in result[kind]:
                 raise at.index(i).error(f"duplicate reference {item!r}")
-            problem = checks[kind](item)
+            problem = reference_problem(kind, item)
             if problem:
                 raise at.index(i).error(problem)
             result[kind].append(item)
     return result
-
-
-def _check_iso(ref: str) -> str | None:
-    match = ISO_PATTERN.match(ref)
-    if not match:
-        return f"{ref!r} is not an ISO/IEC 27001:2022 Annex A control like 'A.5.15'"
-    theme, number = int(match.group(1)), int(match.group(2))
-    if not 1 <= number <= ISO_THEME_SIZES[theme]:
-        return (
-            f"{ref!r} does not exist: Annex A theme {theme} of ISO/IEC 27001:2022 runs from "
-            f"A.{theme}.1 to A.{theme}.{ISO_THEME_SIZES[theme]}"
-        )
-    return None
-
-
-def _check_nis2(ref: str) -> str | None:
-    if not NIS2_PATTERN.match(ref):
-        return f"{ref!r} is not a NIS2 article 21(2) measure like '21(2)(a)' (letters a to j)"
-    return None
-
-
-def _check_cis(ref: str) -> str | None:
-    match = CIS_PATTERN.match(ref)
-    if not match:
-        return f"{ref!r} is not a CIS Controls v8 control or safeguard like '14.1'"
-    if not 1 <= int(match.group(1)) <= CIS_CONTROLS:
-        return f"{ref!r} does not exist: CIS Controls v8 has controls 1 to {CIS_CONTROLS}"
-    return None
 
 
 def load_questionnaire_file(path: str | Path) -> dict:
@@ -634,57 +598,4 @@ def questionnaire_summary(questionnaire: dict) -> dict:
         "areas": len(questionnaire["areas"]),
         "questions": len(questions),
         "unit_questions": sum(1 for q in questions if q["scope"] == "unit"),
-    }
-
-
-def _danish(text: dict) -> str:
-    return " ".join(text["da"].split())
-
-
-def compare_versions(old: dict, new: dict) -> dict:
-    """What changed between two normalised questionnaires, to judge how comparable trends are.
-
-    ``reworded`` keys kept their key but changed the Danish text; ``retyped`` / ``rescoped``
-    changed type or scope, which makes their scores incomparable. Per area, ``share`` is the
-    shared questions divided by all questions of the area in either year (1.0 = identical set,
-    0.0 = nothing in common); areas in only one of the two years have share 0.0.
-    """
-    old_questions = {q["key"]: q for area in old["areas"] for q in area["questions"]}
-    new_questions = {q["key"]: q for area in new["areas"] for q in area["questions"]}
-    shared = [key for key in new_questions if key in old_questions]
-
-    area_keys = [area["key"] for area in new["areas"]]
-    area_keys += [area["key"] for area in old["areas"] if area["key"] not in area_keys]
-    areas = []
-    for area_key in area_keys:
-        old_keys = {k for k, q in old_questions.items() if q["area_key"] == area_key}
-        new_keys = {k for k, q in new_questions.items() if q["area_key"] == area_key}
-        union = old_keys | new_keys
-        common = old_keys & new_keys
-        areas.append(
-            {
-                "key": area_key,
-                "old_questions": len(old_keys),
-                "new_questions": len(new_keys),
-                "shared": len(common),
-                "share": round(len(common) / len(union), 4) if union else 0.0,
-            }
-        )
-    return {
-        "old": {"year": old["year"], "version": old["version"]},
-        "new": {"year": new["year"], "version": new["version"]},
-        "added": [key for key in new_questions if key not in old_questions],
-        "removed": [key for key in old_questions if key not in new_questions],
-        "reworded": [
-            key
-            for key in shared
-            if _danish(old_questions[key]["text"]) != _danish(new_questions[key]["text"])
-        ],
-        "retyped": [
-            key for key in shared if old_questions[key]["type"] != new_questions[key]["type"]
-        ],
-        "rescoped": [
-            key for key in shared if old_questions[key]["scope"] != new_questions[key]["scope"]
-        ],
-        "areas": areas,
     }

@@ -3,7 +3,8 @@
 import pytest
 
 from services.common.config import DATA_DIR
-from services.survey.questionnaire_format import compare_versions, load_questionnaire_file
+from services.common.questionnaire_changes import compare_versions
+from services.survey.questionnaire_format import load_questionnaire_file
 
 YEARS = (2021, 2022, 2023, 2024, 2025, 2026)
 

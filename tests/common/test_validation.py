@@ -26,7 +26,6 @@ def test_load_raises_naming_the_first_field():
     except ValidationFailed as exc:
         assert exc.field == "answers[1].value"
         assert exc.status == 422
-        assert exc.to_problem()["field"] == "answers[1].value"
     else:
         raise AssertionError("expected ValidationFailed")
 

@@ -105,8 +105,11 @@ def test_secret_and_provisioning_uri_suit_authenticator_apps():
     secret = totp.new_secret()
     assert len(secret) == 32 and secret.isalnum() and secret.isupper()
     uri = totp.provisioning_uri(secret, "mette@aarhus.dk")
-    assert uri.startswith("otpauth://totp/Sikkerhedsbaseline%3Amette%40aarhus.dk?")
+    assert uri.startswith("otpauth://totp/Sikkerhedsbaseline:mette%40aarhus.dk?")
     assert f"secret={secret}" in uri and "issuer=Sikkerhedsbaseline" in uri
+    # 6 digits and 30 s are the defaults apps assume when the address leaves them out.
+    assert "digits=" not in uri or "digits=6" in uri
+    assert "period=" not in uri or "period=30" in uri
     assert totp.grouped("ABCDEFGH") == "ABCD EFGH"
 
 

@@ -4,11 +4,14 @@ disabling, password reset, two-factor login, lockout, session timeouts and the a
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
 import time
 from datetime import timedelta
 
 import pytest
+import segno
 from sqlalchemy import select
 
 import gateway.accounts
@@ -374,6 +377,10 @@ def enable_totp(client) -> str:  # noqa: ANN001
         secret = session["totp_new"]
     page = client.get("/konto")
     assert totp.grouped(secret) in page.text
+    uri = totp.provisioning_uri(secret, "koordinator@kk.dk")
+    qr = re.search(r'<img src="(data:image/svg\+xml[^"]+)" alt="QR-kode[^"]*">', page.text)
+    assert qr and html.unescape(qr[1]) == segno.make(uri, error="m").svg_data_uri(scale=4, border=4)
+    assert "img-src 'self' data:" in page.headers["Content-Security-Policy"]
     code = totp.code_at(secret, totp.step_of(time.time()))
     assert post(client, "/konto/totp/bekraeft", {"code": code}).status_code == 302
     return secret

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+from apispec import APISpec
+from marshmallow import Schema, fields, validate
+
+from gateway.api.openapi import Plugin, schema_name
+
 
 def _openapi_path(rule: str) -> str:
     return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule)
@@ -49,7 +55,11 @@ def test_operations_have_problem_responses_and_valid_refs(client):
 
 
 def test_schemas_come_from_marshmallow(client):
-    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    document = client.get("/api/v1/openapi.json").get_json()
+    schemas = document["components"]["schemas"]
+    query = document["paths"]["/api/v1/rounds/{year}/answers"]["get"]["parameters"]
+    unit = next(p for p in query if p["name"] == "unit_id")
+    assert (unit["in"], unit["required"], unit["schema"]) == ("query", False, {"type": "integer"})
     batch = schemas["AnswerBatch"]
     assert batch["required"] == ["answers"]
     assert batch["properties"]["answers"]["maxItems"] == 500
@@ -66,3 +76,30 @@ def test_document_explains_csrf_and_is_public(client):
     assert response.status_code == 200
     description = response.get_json()["info"]["description"]
     assert "X-CSRF-Token" in description and "application/json" in description
+
+
+def _spec_of(schema: type[Schema]) -> dict:
+    spec = APISpec("t", "1", "3.1.0", plugins=[Plugin(schema_name_resolver=schema_name)])
+    spec.components.schema("Probe", schema=schema)
+    return spec.to_dict()["components"]["schemas"]["Probe"]
+
+
+def test_a_validator_without_json_schema_is_refused_not_dropped():
+    class Shouted(Schema):
+        word = fields.String(validate=validate.Predicate("isupper"))
+
+    with pytest.raises(TypeError, match="no JSON Schema for validator Predicate"):
+        _spec_of(Shouted)
+
+
+def test_conventions_docstring_email_format_and_no_promise_on_unknown_fields():
+    class Contact(Schema):
+        """Who to write to."""
+
+        address = fields.String(validate=validate.Email())
+
+    probe = _spec_of(Contact)
+    assert probe["description"] == "Who to write to."
+    assert probe["properties"]["address"] == {"type": "string", "format": "email"}
+    assert "additionalProperties" not in probe
+    assert schema_name(Contact(partial=True)) == "ContactPatch"

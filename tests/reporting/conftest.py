@@ -15,18 +15,6 @@ import pytest  # noqa: E402
 from kombu import Connection  # noqa: E402
 
 from services.reporting.workqueue import REQUEST_QUEUE, WORK_QUEUE  # noqa: E402
-from tests.gateway.conftest import (  # noqa: E402, F401
-    FakeRpc,
-    api_headers,
-    app,
-    app_config,
-    client,
-    csrf,
-    fast_password_hashing,
-    login,
-    password,
-)
-from tests.reporting.fakes import fake_rpc_with_reporting  # noqa: E402
 from tests.support.questionnaires import SMALL_2026  # noqa: E402
 from tests.support.services import ACTOR  # noqa: E402
 
@@ -102,9 +90,3 @@ def reports_dir(tmp_path, monkeypatch):
     path = tmp_path / "reports"
     monkeypatch.setenv("REPORTS_DIR", str(path))
     return path
-
-
-@pytest.fixture
-def fake_rpc() -> FakeRpc:
-    """The gateway tests' fake services, with a reporting service that keeps jobs."""
-    return fake_rpc_with_reporting()

@@ -1,4 +1,7 @@
-"""A small questionnaire for service tests: every type, both scopes, N/A, weights."""
+"""Small questionnaires for tests: ``SMALL_2026`` (YAML for service tests: every type, both
+scopes, N/A, weights) and ``base_doc()`` (a dict for the format's rule tests and comparisons)."""
+
+import yaml
 
 SMALL_2026 = """
 key: informationssikkerhed
@@ -88,3 +91,127 @@ areas:
         references: {iso27001: ["A.6.3"], nis2: ["21(2)(g)"], cis: ["14.1"]}
         recommendation: {da: "Uddan flere.", en: "Train more."}
 """
+
+
+def lang(text: str) -> dict:
+    return {"da": f"{text} (da)", "en": f"{text} (en)"}
+
+
+def levels() -> dict:
+    return {level: lang(f"level {level}") for level in range(1, 6)}
+
+
+def base_doc() -> dict:
+    """A small valid questionnaire; risk (areas[2]) holds one question of every type."""
+    return {
+        "key": "informationssikkerhed",
+        "year": 2026,
+        "version": "2026.1",
+        "acceptable_level": 3,
+        "title": lang("title"),
+        "description": lang("description"),
+        "areas": [
+            {
+                "key": "governance",
+                "title": lang("governance"),
+                "questions": [
+                    {
+                        "key": "governance.policy",
+                        "type": "maturity",
+                        "scope": "municipality",
+                        "weight": 2,
+                        "text": lang("policy"),
+                        "help": lang("why"),
+                        "levels": levels(),
+                        "references": {"iso27001": ["A.5.1"], "nis2": ["21(2)(a)"]},
+                        "recommendation": lang("write one"),
+                    }
+                ],
+            },
+            {
+                "key": "ownership",
+                "title": lang("ownership"),
+                "questions": [
+                    {
+                        "key": "ownership.inventory",
+                        "type": "yes_partly_no",
+                        "scope": "unit",
+                        "text": lang("inventory"),
+                        "recommendation": lang("make one"),
+                    }
+                ],
+            },
+            {
+                "key": "risk",
+                "title": lang("risk"),
+                "description": lang("risk description"),
+                "questions": [
+                    {
+                        "key": "risk.acceptance",
+                        "type": "yes_partly_no",
+                        "scope": "municipality",
+                        "text": lang("acceptance"),
+                        "recommendation": lang("decide"),
+                    },
+                    {
+                        "key": "risk.reporting",
+                        "type": "single_choice",
+                        "scope": "municipality",
+                        "text": lang("reporting"),
+                        "options": [
+                            {"key": "never", "label": lang("never"), "score": 1},
+                            {"key": "yearly", "label": lang("yearly"), "score": 3},
+                            {"key": "quarterly", "label": lang("quarterly"), "score": 5},
+                        ],
+                        "recommendation": lang("report"),
+                    },
+                    {
+                        "key": "risk.sources",
+                        "type": "multiple_choice",
+                        "scope": "municipality",
+                        "text": lang("sources"),
+                        "options": [
+                            {"key": "cert", "label": lang("cert"), "points": 2},
+                            {"key": "network", "label": lang("network"), "points": 1.5},
+                            {"key": "news", "label": lang("news"), "points": 0},
+                        ],
+                        "recommendation": lang("subscribe"),
+                    },
+                    {
+                        "key": "risk.downtime",
+                        "type": "number",
+                        "scope": "unit",
+                        "text": lang("downtime"),
+                        "unit_label": {"da": "timer", "en": "hours"},
+                        "bands": [{"min": 0, "score": 5}, {"min": 24, "score": 3}],
+                        "recommendation": lang("test"),
+                    },
+                    {
+                        "key": "risk.assessment",
+                        "type": "maturity",
+                        "scope": "unit",
+                        "weight": 3,
+                        "na_allowed": True,
+                        "text": lang("assessment"),
+                        "levels": levels(),
+                        "references": {"iso27001": ["A.5.34"], "cis": ["3.2", "14"]},
+                        "recommendation": lang("assess"),
+                    },
+                    {
+                        "key": "risk.notes",
+                        "type": "text",
+                        "scope": "municipality",
+                        "text": lang("notes"),
+                    },
+                ],
+            },
+        ],
+    }
+
+
+def dump(doc: dict) -> str:
+    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
+
+
+def question(doc: dict, area: int = 2, index: int = 4) -> dict:
+    return doc["areas"][area]["questions"][index]

@@ -10,142 +10,22 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from services.common.questionnaire_changes import compare_versions
 from services.survey.questionnaire_format import (
     QUESTION_TYPES,
     QuestionnaireError,
-    compare_versions,
     load_questionnaire_file,
     parse_questionnaire,
     questionnaire_summary,
 )
+from tests.support.questionnaires import base_doc, dump, lang, levels, question
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "questionnaires"
 AREA_KEYS = ["governance", "ownership", "risk", "awareness", "suppliers", "technical"]
 SCORED_TYPES = {"maturity", "yes_partly_no", "single_choice", "multiple_choice"}
-
-
-def lang(text: str) -> dict:
-    return {"da": f"{text} (da)", "en": f"{text} (en)"}
-
-
-def levels() -> dict:
-    return {level: lang(f"level {level}") for level in range(1, 6)}
-
-
-def base_doc() -> dict:
-    """A small valid questionnaire; risk (areas[2]) holds one question of every type."""
-    return {
-        "key": "informationssikkerhed",
-        "year": 2026,
-        "version": "2026.1",
-        "acceptable_level": 3,
-        "title": lang("title"),
-        "description": lang("description"),
-        "areas": [
-            {
-                "key": "governance",
-                "title": lang("governance"),
-                "questions": [
-                    {
-                        "key": "governance.policy",
-                        "type": "maturity",
-                        "scope": "municipality",
-                        "weight": 2,
-                        "text": lang("policy"),
-                        "help": lang("why"),
-                        "levels": levels(),
-                        "references": {"iso27001": ["A.5.1"], "nis2": ["21(2)(a)"]},
-                        "recommendation": lang("write one"),
-                    }
-                ],
-            },
-            {
-                "key": "ownership",
-                "title": lang("ownership"),
-                "questions": [
-                    {
-                        "key": "ownership.inventory",
-                        "type": "yes_partly_no",
-                        "scope": "unit",
-                        "text": lang("inventory"),
-                        "recommendation": lang("make one"),
-                    }
-                ],
-            },
-            {
-                "key": "risk",
-                "title": lang("risk"),
-                "description": lang("risk description"),
-                "questions": [
-                    {
-                        "key": "risk.acceptance",
-                        "type": "yes_partly_no",
-                        "scope": "municipality",
-                        "text": lang("acceptance"),
-                        "recommendation": lang("decide"),
-                    },
-                    {
-                        "key": "risk.reporting",
-                        "type": "single_choice",
-                        "scope": "municipality",
-                        "text": lang("reporting"),
-                        "options": [
-                            {"key": "never", "label": lang("never"), "score": 1},
-                            {"key": "yearly", "label": lang("yearly"), "score": 3},
-                            {"key": "quarterly", "label": lang("quarterly"), "score": 5},
-                        ],
-                        "recommendation": lang("report"),
-                    },
-                    {
-                        "key": "risk.sources",
-                        "type": "multiple_choice",
-                        "scope": "municipality",
-                        "text": lang("sources"),
-                        "options": [
-                            {"key": "cert", "label": lang("cert"), "points": 2},
-                            {"key": "network", "label": lang("network"), "points": 1.5},
-                            {"key": "news", "label": lang("news"), "points": 0},
-                        ],
-                        "recommendation": lang("subscribe"),
-                    },
-                    {
-                        "key": "risk.downtime",
-                        "type": "number",
-                        "scope": "unit",
-                        "text": lang("downtime"),
-                        "unit_label": {"da": "timer", "en": "hours"},
-                        "bands": [{"min": 0, "score": 5}, {"min": 24, "score": 3}],
-                        "recommendation": lang("test"),
-                    },
-                    {
-                        "key": "risk.assessment",
-                        "type": "maturity",
-                        "scope": "unit",
-                        "weight": 3,
-                        "na_allowed": True,
-                        "text": lang("assessment"),
-                        "levels": levels(),
-                        "references": {"iso27001": ["A.5.34"], "cis": ["3.2", "14"]},
-                        "recommendation": lang("assess"),
-                    },
-                    {
-                        "key": "risk.notes",
-                        "type": "text",
-                        "scope": "municipality",
-                        "text": lang("notes"),
-                    },
-                ],
-            },
-        ],
-    }
-
-
-def dump(doc: dict) -> str:
-    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
 
 
 def error_of(doc: dict | str) -> QuestionnaireError:
@@ -153,10 +33,6 @@ def error_of(doc: dict | str) -> QuestionnaireError:
     with pytest.raises(QuestionnaireError) as caught:
         parse_questionnaire(text)
     return caught.value
-
-
-def question(doc: dict, area: int = 2, index: int = 4) -> dict:
-    return doc["areas"][area]["questions"][index]
 
 
 ASSESSMENT = "areas[2].questions[4]"
@@ -350,73 +226,6 @@ def test_summary_counts_unit_questions():
     assert summary["areas"] == 3
     assert summary["questions"] == 8
     assert summary["unit_questions"] == 3
-
-
-# --- compare_versions ----------------------------------------------------------------------
-
-
-def test_compare_versions_on_small_files():
-    old_doc = base_doc()
-    old_doc["year"], old_doc["version"] = 2025, "2025.2"
-    new_doc = base_doc()
-    new_questions = new_doc["areas"][2]["questions"]
-    new_questions[0]["text"] = {"da": "Ny formulering", "en": "acceptance (en)"}
-    new_questions[1]["text"] = {"da": "reporting (da)", "en": "Only English changed"}
-    new_questions[2]["scope"] = "unit"
-    del new_questions[5]
-    new_questions.append(
-        {"key": "risk.extra", "type": "text", "scope": "unit", "text": lang("extra")}
-    )
-    new_doc["areas"][1]["questions"][0] = {**new_doc["areas"][1]["questions"][0]}
-    new_doc["areas"][0]["questions"][0]["type"] = "yes_partly_no"
-    del new_doc["areas"][0]["questions"][0]["levels"]
-
-    diff = compare_versions(parse_questionnaire(dump(old_doc)), parse_questionnaire(dump(new_doc)))
-    assert diff["old"] == {"year": 2025, "version": "2025.2"}
-    assert diff["new"] == {"year": 2026, "version": "2026.1"}
-    assert diff["added"] == ["risk.extra"]
-    assert diff["removed"] == ["risk.notes"]
-    assert diff["reworded"] == ["risk.acceptance"]
-    assert diff["retyped"] == ["governance.policy"]
-    assert diff["rescoped"] == ["risk.sources"]
-    risk = next(area for area in diff["areas"] if area["key"] == "risk")
-    assert risk == {
-        "key": "risk",
-        "old_questions": 6,
-        "new_questions": 6,
-        "shared": 5,
-        "share": round(5 / 7, 4),
-    }
-
-
-def test_compare_versions_ignores_whitespace_only_changes():
-    old = parse_questionnaire(dump(base_doc()))
-    doc = base_doc()
-    question(doc)["text"]["da"] = "assessment\n  (da)"
-    diff = compare_versions(old, parse_questionnaire(dump(doc)))
-    assert diff["reworded"] == []
-
-
-def test_compare_versions_lists_areas_of_both_years():
-    old_doc = base_doc()
-    new_doc = base_doc()
-    new_doc["areas"][1] = {
-        "key": "awareness",
-        "title": lang("awareness"),
-        "questions": [
-            {
-                "key": "awareness.training",
-                "type": "text",
-                "scope": "unit",
-                "text": lang("training"),
-            }
-        ],
-    }
-    diff = compare_versions(parse_questionnaire(dump(old_doc)), parse_questionnaire(dump(new_doc)))
-    shares = {area["key"]: area["share"] for area in diff["areas"]}
-    assert shares == {"governance": 1.0, "awareness": 0.0, "risk": 1.0, "ownership": 0.0}
-    assert diff["added"] == ["awareness.training"]
-    assert diff["removed"] == ["ownership.inventory"]
 
 
 # --- one test per rule ---------------------------------------------------------------------
@@ -692,27 +501,6 @@ def test_translated_text_must_be_a_mapping():
     doc = base_doc()
     question(doc)["recommendation"] = "Gør noget"
     assert_error(error_of(doc), f"{ASSESSMENT}.recommendation", "must be a mapping")
-
-
-@pytest.mark.parametrize(
-    ("kind", "ref", "phrase"),
-    [
-        ("iso27001", "A.9.2", "not an ISO/IEC 27001:2022 Annex A control"),
-        ("iso27001", "5.15", "not an ISO/IEC 27001:2022 Annex A control"),
-        ("iso27001", "A.5.38", "runs from A.5.1 to A.5.37"),
-        ("iso27001", "A.6.9", "runs from A.6.1 to A.6.8"),
-        ("iso27001", "A.7.0", "runs from A.7.1 to A.7.14"),
-        ("iso27001", "A.8.35", "runs from A.8.1 to A.8.34"),
-        ("nis2", "21(2)(k)", "not a NIS2 article 21(2) measure"),
-        ("nis2", "21.2.a", "not a NIS2 article 21(2) measure"),
-        ("cis", "14.x", "not a CIS Controls v8"),
-        ("cis", "19.1", "controls 1 to 18"),
-    ],
-)
-def test_bad_reference(kind, ref, phrase):
-    doc = base_doc()
-    question(doc)["references"] = {kind: [ref]}
-    assert_error(error_of(doc), f"{ASSESSMENT}.references.{kind}[0]", phrase)
 
 
 def test_bad_iso_reference_names_the_path():

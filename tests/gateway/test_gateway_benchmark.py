@@ -12,10 +12,22 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from tests.benchmark.fakes import _scores
+from tests.benchmark.fakes import FakeBenchmark, HistoryScoring, _scores
+from tests.gateway.conftest import FakeRpc, make_questionnaire
 
 OWN, OTHER = 101, 751
 KL = {"email": "analytiker@kl.dk", "municipality": "kl"}
+
+
+@pytest.fixture
+def fake_rpc() -> FakeRpc:
+    """Benchmark and scoring that know history and figures; survey knows a closed 2024 round."""
+    rpc = FakeRpc()
+    rpc.survey.questionnaires[2024] = make_questionnaire(2024)
+    rpc.benchmark = FakeBenchmark()
+    rpc.services["benchmark"] = rpc.benchmark
+    rpc.services["scoring"] = HistoryScoring(rpc.scoring)
+    return rpc
 
 
 def svgs(html: str) -> list[ET.Element]:

@@ -4,8 +4,16 @@ their own side."""
 
 import hashlib
 
-from tests.gateway.conftest import MUNICIPALITY, OTHER_MUNICIPALITY
-from tests.reporting.fakes import PDF
+import pytest
+
+from tests.gateway.conftest import MUNICIPALITY, OTHER_MUNICIPALITY, FakeRpc
+from tests.reporting.fakes import PDF, fake_rpc_with_reporting
+
+
+@pytest.fixture
+def fake_rpc() -> FakeRpc:
+    """The gateway tests' fake services, with a reporting service that keeps jobs."""
+    return fake_rpc_with_reporting()
 
 
 def test_a_coordinator_orders_a_report_for_the_own_municipality_only(client, login, csrf, fake_rpc):
