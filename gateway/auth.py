@@ -36,6 +36,7 @@ from gateway.metrics import LOGINS
 from gateway.models import MUNICIPAL_ROLES, User
 from gateway.rpc import ServiceUnavailable, call
 from gateway.security import new_csrf_token
+from services.common.numbers import try_parse_int
 
 bp = Blueprint("auth", __name__)
 
@@ -199,9 +200,8 @@ def parse_municipality(raw: str) -> tuple[bool, int | None]:
     raw = raw.strip().lower()
     if raw == KL_CHOICE:
         return True, None
-    if raw.isdigit() and 0 < int(raw) < 10000:
-        return True, int(raw)
-    return False, None
+    mid = try_parse_int(raw, "municipality", minimum=1, maximum=9999)
+    return mid is not None, mid
 
 
 def client_ip() -> str:
