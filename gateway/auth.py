@@ -34,6 +34,7 @@ from gateway.db import get_db
 from gateway.i18n import t
 from gateway.metrics import LOGINS
 from gateway.models import MUNICIPAL_ROLES, User
+from gateway.redirects import safe_next
 from gateway.rpc import ServiceUnavailable, call
 from gateway.security import new_csrf_token
 from services.common.numbers import try_parse_int
@@ -173,12 +174,6 @@ def audit_actor(user: User | None = None) -> audit.Actor:
 def municipality_id() -> int:
     """The tenant of every call: always the session user's, never the URL's or the body's."""
     return g.user.municipality_id
-
-
-def safe_next(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 def municipality_choices() -> tuple[list[dict], bool]:
