@@ -223,7 +223,7 @@ def new(year: int) -> Any:
 
 def _chosen_unit(choices: list[tuple[dict, int]]) -> int | None:
     known = {u["id"] for u, _ in choices}
-    chosen = number_arg("unit")
+    chosen = None if request.args.get("unit") == MUNICIPALITY_SCOPE else number_arg("unit")
     if chosen is not None:
         if chosen not in known:
             abort(404)
