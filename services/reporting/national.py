@@ -15,7 +15,7 @@ from datetime import datetime
 from services.common import charts
 from services.reporting import documents as d
 from services.reporting import formatting as f
-from services.reporting.municipal import group_label
+from services.reporting import parts
 from services.reporting.texts import Texts
 
 NATIONAL = "all"
@@ -57,16 +57,6 @@ def _cell_columns(tx: Texts, first: str) -> list[dict]:
         d.column("share", tx("kl.share_acceptable"), "percent"),
         d.column("note", tx("col.note")),
     ]
-
-
-def _legend(tx: Texts) -> dict[str, str]:
-    return {
-        "own": tx("chart.own"),
-        "median": tx("chart.median"),
-        "quartiles": tx("chart.quartiles"),
-        "acceptable": tx("chart.acceptable"),
-        "withheld": tx("chart.withheld"),
-    }
 
 
 def national_report(sources: dict, lang: str, generated_at: datetime) -> dict:
@@ -125,7 +115,7 @@ def national_report(sources: dict, lang: str, generated_at: datetime) -> dict:
         d.row(
             g["key"],
             {
-                "label": group_label(g, tx),
+                "label": parts.group_label(g, tx),
                 "members": national["participation"][g["key"]]["members"],
                 "participants": national["participation"][g["key"]]["participants"],
                 "complete": national["participation"][g["key"]]["complete"],
@@ -153,7 +143,7 @@ def national_report(sources: dict, lang: str, generated_at: datetime) -> dict:
         chart_id=f"kl-status-{year}",
         title=tx("kl.status_chart", year=year),
         description=tx("kl.status_chart_desc"),
-        legend=_legend(tx),
+        legend=parts.legend(tx),
         fmt=lambda v: f.score(v, lang),
     )
     sections = [
@@ -386,7 +376,7 @@ def _distributions(tx: Texts, national: dict, titles: dict, area_metrics: list[s
     chart = charts.distribution_chart(
         [
             {
-                "label": group_label(g, tx),
+                "label": parts.group_label(g, tx),
                 "own": None,
                 "median": (overall_cells.get(g["key"]) or {}).get("median"),
                 "q1": (overall_cells.get(g["key"]) or {}).get("q1"),
@@ -397,7 +387,7 @@ def _distributions(tx: Texts, national: dict, titles: dict, area_metrics: list[s
         chart_id=f"kl-groups-{national['year']}",
         title=tx("kl.groups_chart"),
         description=tx("kl.groups_chart_desc"),
-        legend=_legend(tx),
+        legend=parts.legend(tx),
         fmt=lambda v: f.score(v, tx.lang),
     )
     blocks = [d.paragraph(tx("kl.groups_intro")), d.chart(chart, tx("kl.groups_chart"))]
@@ -411,7 +401,11 @@ def _distributions(tx: Texts, national: dict, titles: dict, area_metrics: list[s
                 _cell_columns(tx, tx("kl.group")),
                 [
                     _cell_row(
-                        g["key"], group_label(g, tx), cells.get(g["key"]), tx, g["key"] == NATIONAL
+                        g["key"],
+                        parts.group_label(g, tx),
+                        cells.get(g["key"]),
+                        tx,
+                        g["key"] == NATIONAL,
                     )
                     for g in groups
                 ],

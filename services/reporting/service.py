@@ -1,6 +1,6 @@
 """The reporting service: report jobs built in the background, their files, and KL's annual run.
 
-Thin on purpose: what goes into a report is decided by ``municipal`` and ``national``, who may
+Thin on purpose: what goes into a report is decided by ``municipality``, ``unit`` and ``national``, who may
 see what by ``jobs``, each file format by ``render``. This class collects the figures over RPC,
 claims and records jobs, stores files and publishes events.
 

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from services.common.municipalities import load_municipalities
-from services.reporting import formatting, municipal, national, texts
+from services.reporting import formatting, municipality, national, texts, unit
 from services.reporting.documents import tables
 from services.reporting.render import render
 from services.scoring import rules
@@ -32,7 +32,7 @@ def aarhus_sources():
 
 @pytest.fixture(scope="module")
 def aarhus(aarhus_sources):
-    return municipal.municipality_report(aarhus_sources, "da", WHEN)
+    return municipality.municipality_report(aarhus_sources, "da", WHEN)
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,7 @@ def aarhus_pdf(aarhus):
 
 @pytest.fixture(scope="module")
 def unit_doc():
-    return municipal.unit_report(samples.unit_sources(AARHUS, 0), "en", WHEN)
+    return unit.unit_report(samples.unit_sources(AARHUS, 0), "en", WHEN)
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +88,7 @@ def test_the_pdf_has_a_cover_contents_page_numbers_and_the_figures(
 
 
 def test_a_report_for_one_municipality_holds_nothing_of_another(aarhus, aarhus_pdf):
-    vejle = municipal.municipality_report(samples.municipality_sources(VEJLE), "da", WHEN)
+    vejle = municipality.municipality_report(samples.municipality_sources(VEJLE), "da", WHEN)
     texts_of_aarhus = {
         "pdf": "\n".join(pdf_pages(aarhus_pdf)),
         "json": render(aarhus, "json").decode(),
