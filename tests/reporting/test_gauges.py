@@ -8,8 +8,9 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from services.common.db import run_migrations
+from services.reporting.gauges import update_job_gauges
 from services.reporting.models import ReportJob
-from services.reporting.service import MIGRATIONS, update_job_gauges
+from services.reporting.service import MIGRATIONS
 
 
 def job(state: str, created: datetime, **moments: datetime) -> ReportJob:
