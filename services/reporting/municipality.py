@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from services.common import charts
 from services.reporting import documents as d
 from services.reporting import formatting as f
 from services.reporting import parts
@@ -296,16 +295,10 @@ def _benchmark_group(
             "note": "" if cell else tx("bm.withheld"),
         }
         rows.append(d.row(metric, cells, emphasis=metric == "overall"))
-    chart_rows = [{k: r["cells"][k] for k in ("label", "own", "median", "q1", "q3")} for r in rows]
     safe = key.replace(":", "-")
-    chart = charts.distribution_chart(
-        chart_rows,
-        chart_id=f"bm-{safe}",
-        title=tx("bm.chart", group=label),
-        description=tx("bm.chart_desc", group=label),
-        legend=parts.legend(tx),
-        fmt=lambda v: f.score(v, tx.lang),
-    )
+    title = tx("bm.chart", group=label)
+    figures = [r["cells"] for r in rows]
+    chart = parts.distribution(figures, f"bm-{safe}", title, tx("bm.chart_desc", group=label), tx)
     note = (
         tx(
             "bm.participation",
@@ -326,10 +319,7 @@ def _benchmark_group(
         ("band", "bm.band"),
         ("note", "col.note"),
     )
-    return [
-        d.chart(chart, tx("bm.chart", group=label)),
-        d.table(f"benchmark_{safe}", label, table_columns, rows, note=note),
-    ]
+    return [chart, d.table(f"benchmark_{safe}", label, table_columns, rows, note=note)]
 
 
 def _completion_section(

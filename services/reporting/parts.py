@@ -198,6 +198,7 @@ def trend(
     title: str,
     tx: Texts,
     notes: dict[int, str] | None = None,
+    description: str | None = None,
 ) -> dict:
     """Lines over the years (optionally over the national middle half) with the caption."""
     svg = charts.trend_chart(
@@ -205,7 +206,7 @@ def trend(
         series,
         chart_id=chart_id,
         title=title,
-        description=tx("chart.trend_desc"),
+        description=description or tx("chart.trend_desc"),
         band=band or None,
         band_label=tx("chart.national_quartiles") if band else None,
         notes=notes,
@@ -225,9 +226,28 @@ def share_notes(history: dict, years: list[int], tx: Texts) -> dict[int, str]:
     }
 
 
-def year_columns(tx: Texts, years: list[int]) -> list[dict]:
+def year_columns(tx: Texts, years: list[int], kind: str = "score") -> list[dict]:
     """A development table's columns: the area, then one score column per year."""
-    return [d.column("label", tx("col.area"))] + [d.column(str(y), str(y), "score") for y in years]
+    return [d.column("label", tx("col.area"))] + [d.column(str(y), str(y), kind) for y in years]
+
+
+def distribution(
+    figures: list[dict], chart_id: str, title: str, description: str, tx: Texts
+) -> dict:
+    """Median and middle half per row (and the own score where there is one), with the caption;
+    a row without figures is drawn as withheld."""
+    rows = [
+        {key: row.get(key) for key in ("label", "own", "median", "q1", "q3")} for row in figures
+    ]
+    svg = charts.distribution_chart(
+        rows,
+        chart_id=chart_id,
+        title=title,
+        description=description,
+        legend=legend(tx),
+        fmt=lambda v: f.score(v, tx.lang),
+    )
+    return d.chart(svg, title)
 
 
 def action_plan(

@@ -223,16 +223,9 @@ def _development_section(
         if key in unit_areas
     ]
     caption = tx("unit.dev_caption", unit=unit["name"])
+    table = d.table("development", caption, parts.year_columns(tx, years), rows, tx("dev.note"))
     return d.section(
-        "development",
-        tx("dev.title"),
-        [
-            d.paragraph(tx("unit.dev_intro")),
-            chart,
-            d.table(
-                "development", caption, parts.year_columns(tx, years), rows, note=tx("dev.note")
-            ),
-        ],
+        "development", tx("dev.title"), [d.paragraph(tx("unit.dev_intro")), chart, table]
     )
 
 
