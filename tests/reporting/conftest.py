@@ -14,6 +14,7 @@ os.environ.setdefault("BENCHMARK_RECONCILE_SECONDS", "2")
 import pytest  # noqa: E402
 from kombu import Connection  # noqa: E402
 
+from services.reporting import municipality  # noqa: E402
 from services.reporting.workqueue import REQUEST_QUEUE, WORK_QUEUE  # noqa: E402
 from tests.gateway.conftest import (  # noqa: E402, F401
     FakeRpc,
@@ -26,6 +27,7 @@ from tests.gateway.conftest import (  # noqa: E402, F401
     login,
     password,
 )
+from tests.reporting import samples  # noqa: E402
 from tests.reporting.fakes import fake_rpc_with_reporting  # noqa: E402
 from tests.support.questionnaires import SMALL_2026  # noqa: E402
 from tests.support.services import ACTOR  # noqa: E402
@@ -108,3 +110,15 @@ def reports_dir(tmp_path, monkeypatch):
 def fake_rpc() -> FakeRpc:
     """The gateway tests' fake services, with a reporting service that keeps jobs."""
     return fake_rpc_with_reporting()
+
+
+@pytest.fixture(scope="module")
+def aarhus_sources() -> dict:
+    """Aarhus' sources for 2025 as the service would collect them (from the demo history)."""
+    return samples.municipality_sources(samples.AARHUS)
+
+
+@pytest.fixture(scope="module")
+def aarhus(aarhus_sources) -> dict:
+    """Aarhus' municipality report in Danish."""
+    return municipality.municipality_report(aarhus_sources, "da", samples.WHEN)
