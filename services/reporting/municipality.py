@@ -1,7 +1,7 @@
 """What goes into a municipality's own report for one round (samlet rapport).
 
 Pure: no nameko, no database. Input is what the reporting service collected over RPC for one
-municipality and one round (``sources``, see ``collect`` in the service); output is the
+municipality and one round (``sources``, see ``sources.collect``); output is the
 format-neutral document of ``documents``. Besides the rules of ``parts`` (status against the
 acceptable level, scoring's ranking of recommendations), what a reader sees:
 

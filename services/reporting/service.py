@@ -2,10 +2,11 @@
 
 Thin on purpose: what goes into a report is decided by ``municipality``, ``unit`` and
 ``national``, who may see what by ``jobs``, each file format by ``render``; a build (claim,
-collect, assemble, render, store, finish or fail) is ``pipeline``, a run's progress ``runs``, the
-work queues and the ``Broker`` dependency ``workqueue``. This class checks requests, creates and
-publishes jobs, plans the annual run, collects the figures over RPC, relays events, hands the
-"report ready" mail on and sweeps up what a crash left (see docs/architecture.md, "Reporting"):
+collect, assemble, render, store, finish or fail) is ``pipeline``, what it collects over RPC
+``sources``, a run's progress ``runs``, the work queues and the ``Broker`` dependency
+``workqueue``. This class checks requests, creates and publishes jobs, plans the annual run,
+relays events, hands the "report ready" mail on and sweeps up what a crash left (see
+docs/architecture.md, "Reporting"):
 
 * every report is a job row; every build is one message ``{"job_id"}`` on the durable queue
   ``reporting.work``, shared by all reporting processes, each taking one message at a time;
@@ -37,7 +38,7 @@ from services.common.metrics import Metrics
 from services.common.outbox import utcnow
 from services.common.rpc import rpc
 from services.common.validation import load
-from services.reporting import jobs, notify, pipeline, runs, storage
+from services.reporting import jobs, notify, pipeline, runs, sources, storage
 from services.reporting.gauges import update_job_gauges
 from services.reporting.models import AnnualRun, Outbox, ReportFile, ReportJob
 from services.reporting.schemas import (
@@ -406,41 +407,7 @@ class ReportingService:
             self._notify(job.id)
 
     def _collect(self, job: ReportJob) -> dict:
-        """Everything the report shows, from the services that own it."""
-        year = job.year
-        if job.kind == "national":
-            return {
-                "round": self.survey.get_round(year),
-                "questionnaire": self.survey.get_questionnaire(year),
-                "national": self.benchmark.get_national(year),
-                "development": self.benchmark.get_development(),
-            }
-        municipality_id = job.municipality_id
-        units = self.survey.list_units(municipality_id)
-        sources = {
-            "municipality": self.survey.get_municipality(municipality_id),
-            "round": self.survey.get_round(year),
-            "questionnaire": self.survey.get_questionnaire(year),
-            "scores": self.scoring.get_scores(municipality_id, year),
-            "history": self.scoring.get_history(municipality_id),
-            "answers": self.survey.get_answers(municipality_id, year, all_units=True),
-            "units": units,
-        }
-        if job.kind == "unit":
-            unit = next((u for u in units if u["id"] == job.unit_id), None)
-            if unit is None:
-                raise NotFound(f"no unit {job.unit_id}", field="unit_id")
-            sources["unit"] = unit
-            return sources
-        try:
-            sources["benchmark"] = self.benchmark.get_benchmark(municipality_id, year)
-        except NotFound:
-            sources["benchmark"] = None
-        try:
-            sources["national_series"] = self.benchmark.get_national_series()
-        except NotFound:
-            sources["national_series"] = None
-        return sources
+        return sources.collect(job, self.survey, self.scoring, self.benchmark)
 
     # -- e-mail, events, sweeping -----------------------------------------------------------
 
