@@ -5,26 +5,14 @@ and a failure is retried with a back-off until it is given up (missing data at o
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.common.db import run_migrations
 from services.common.errors import NotFound
 from services.common.outbox import utcnow
 from services.reporting import jobs, pipeline, storage
 from services.reporting.models import Outbox, ReportFile, ReportJob
-from services.reporting.service import MIGRATIONS
 from tests.reporting import samples
-
-
-@pytest.fixture
-def db(pg_database):
-    url = pg_database("reporting")
-    run_migrations(url, MIGRATIONS)
-    engine = create_engine(url)
-    with Session(engine) as session:
-        yield session
-    engine.dispose()
 
 
 def national_job(db: Session) -> ReportJob:

@@ -3,24 +3,10 @@ announced) exactly once, only when every job is ready or failed."""
 
 import json
 
-import pytest
-from sqlalchemy import create_engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
-from services.common.db import run_migrations
 from services.reporting import runs
 from services.reporting.models import AnnualRun, Outbox, ReportJob
-from services.reporting.service import MIGRATIONS
-
-
-@pytest.fixture
-def db(pg_database):
-    url = pg_database("reporting")
-    run_migrations(url, MIGRATIONS)
-    engine = create_engine(url)
-    with Session(engine) as session:
-        yield session
-    engine.dispose()
 
 
 def test_a_run_is_completed_once_when_every_job_is_ready_or_failed(db):
