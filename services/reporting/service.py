@@ -265,8 +265,8 @@ class ReportingService:
 
     @rpc
     def list_annual_runs(self) -> list[dict]:
-        runs = self.db.scalars(select(AnnualRun).order_by(AnnualRun.year.desc())).all()
-        return [runs.run_dict(self.db, run) for run in runs]
+        found = self.db.scalars(select(AnnualRun).order_by(AnnualRun.year.desc())).all()
+        return [runs.run_dict(self.db, run) for run in found]
 
     @rpc
     def get_annual_run(self, year: int, with_jobs: bool = False) -> dict:
