@@ -24,19 +24,9 @@ class RequesterSchema(Schema):
     unit_ids = fields.List(DbInteger(), allow_none=True, load_default=None)
 
 
-class ReportRequestSchema(Schema):
-    class Meta:
-        unknown = RAISE
-
-    kind = fields.String(required=True, validate=validate.OneOf(MUNICIPAL_KINDS))
-    year = DbInteger(required=True, validate=validate.Range(min=2000, max=2100))
-    unit_id = DbInteger(allow_none=True, load_default=None)
-    format = fields.String(load_default="pdf", validate=validate.OneOf(list(FORMATS)))
-    language = fields.String(load_default="da", validate=validate.OneOf(LANGUAGES))
-    notify = fields.Boolean(load_default=False)
-
-
 class NationalRequestSchema(Schema):
+    """A file of a round: what KL orders; the municipal request adds its kind and unit."""
+
     class Meta:
         unknown = RAISE
 
@@ -44,6 +34,11 @@ class NationalRequestSchema(Schema):
     format = fields.String(load_default="pdf", validate=validate.OneOf(list(FORMATS)))
     language = fields.String(load_default="da", validate=validate.OneOf(LANGUAGES))
     notify = fields.Boolean(load_default=False)
+
+
+class ReportRequestSchema(NationalRequestSchema):
+    kind = fields.String(required=True, validate=validate.OneOf(MUNICIPAL_KINDS))
+    unit_id = DbInteger(allow_none=True, load_default=None)
 
 
 class AnnualRunRequestSchema(Schema):
