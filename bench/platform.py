@@ -85,7 +85,7 @@ class BenchPlatform:
     before it is stopped.
     """
 
-    SERVICES = ("survey", "scoring", "benchmark", "delegation")
+    SERVICES = ("survey", "scoring", "benchmark", "delegation", "mail")
 
     def __init__(self) -> None:
         self.vhost = Vhost()
