@@ -16,6 +16,7 @@ from services.common.tokens import new_token
 from services.mail import legacy
 from services.mail.service import MailService
 from tests.delegation.mailbox import MailCatcher
+from tests.support.platform import smtp_env
 from tests.support.services import rpc_proxy, start_services, wait_for
 from tools import move_mail_outbox
 
@@ -170,9 +171,8 @@ def test_after_the_move_the_mail_service_sends_what_waited_once_with_its_link(
     assert move_mail_outbox.main() == 0
     catcher = MailCatcher(tmp_path / "mail").start()
     try:
-        monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
-        monkeypatch.setenv("SMTP_PORT", str(catcher.smtp_port))
-        monkeypatch.setenv("SMTP_SECURITY", "none")
+        for name, value in smtp_env(catcher).items():
+            monkeypatch.setenv(name, value)
         config = {**service_config(), "DATABASE_URL_MAIL": databases["mail"]}
         config["METRICS_PORT_MAIL"] = 0
         start_services(container_factory, config, MailService)

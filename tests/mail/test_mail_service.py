@@ -12,6 +12,7 @@ from services.common.errors import ValidationFailed
 from services.common.tokens import new_token
 from services.mail.service import MailService
 from tests.delegation.mailbox import MailCatcher, html_of, text_of
+from tests.support.platform import smtp_env
 from tests.support.services import rpc_proxy, start_services, wait_for
 
 AARHUS = 751
@@ -34,9 +35,8 @@ def catcher(tmp_path):
 
 @pytest.fixture
 def mail(container_factory, service_config, catcher, monkeypatch):
-    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("SMTP_PORT", str(catcher.smtp_port))
-    monkeypatch.setenv("SMTP_SECURITY", "none")
+    for name, value in smtp_env(catcher).items():
+        monkeypatch.setenv(name, value)
     monkeypatch.setenv("MAIL_RETRY_BASE_SECONDS", "0.5")
     monkeypatch.setenv("MAIL_RETRY_MAX_SECONDS", "1")
     monkeypatch.setenv("PUBLIC_BASE_URL", "http://gateway.test")
