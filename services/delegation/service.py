@@ -51,7 +51,9 @@ from services.delegation.schemas import (
 )
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-HANDOVER_SECONDS = 1.0
+# A call to mail that a user's request waits for: short, so that a mail service that is away
+# slows a page by at most this (the gateway's own timeout is longer), never fails it.
+MAIL_CALL_SECONDS = 1.0
 MAIL_BATCH = 50
 REMINDER_SECONDS = float(config.env("DELEGATION_REMINDER_SECONDS", "300"))
 DELEGATE_LINK_PATH = "/delegering/"
@@ -153,7 +155,9 @@ class DelegationService:
         if not delegation_ids:
             return found
         try:
-            by_reference = self._ask_mail("list_mails", [mail_reference(i) for i in found])
+            by_reference = self._ask_mail(
+                "list_mails", [mail_reference(i) for i in found], seconds=MAIL_CALL_SECONDS
+            )
         except MailUnavailable:
             log.warning("delegation: mail states unknown, the mail service did not answer")
             return found
@@ -257,7 +261,7 @@ class DelegationService:
         self.db.commit()
         if rows:
             outbox.publish(self.db, Outbox, self.dispatch, self.name, rows=rows)
-        self._hand_over_mail(self._new_requests, HANDOVER_SECONDS)
+        self._hand_over_mail(self._new_requests, MAIL_CALL_SECONDS)
 
     @timer(interval=2)
     def relay_outbox(self) -> None:
@@ -588,7 +592,7 @@ class DelegationService:
         After the commit and best effort: the link is refused anyway once the delegation is
         closed, so a mail service that is away costs at most a mail with a dead link."""
         try:
-            self._ask_mail("cancel_links", mail_reference(d.id))
+            self._ask_mail("cancel_links", mail_reference(d.id), seconds=MAIL_CALL_SECONDS)
         except MailUnavailable:
             log.warning("delegation: unsent links of delegation %s not cancelled", d.id)
 
