@@ -1,9 +1,9 @@
 """the mail outbox moves to the mail service: keep the old rows aside until they are copied;
 mail requests wait in ``mail_requests`` until the mail service has them
 
-``mail_messages`` is renamed, not dropped: ``python -m tools.move_mail_outbox`` copies its rows
-into the mail service's database and drops it only then, so an upgrade that starts this service
-before the copy loses no mail.
+``mail_messages`` with rows is renamed, not dropped: ``python -m tools.move_mail_outbox`` copies
+its rows into the mail service's database and drops it only then, so an upgrade that starts this
+service before the copy loses no mail. An empty one (a new installation) is simply dropped.
 
 Revision ID: 0002
 Revises: 0001
@@ -23,7 +23,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.rename_table("mail_messages", "legacy_mail_messages")
+    if op.get_bind().execute(sa.text("SELECT 1 FROM mail_messages LIMIT 1")).first() is None:
+        op.drop_table("mail_messages")
+    else:
+        op.rename_table("mail_messages", "legacy_mail_messages")
     op.create_table(
         "mail_requests",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -40,7 +43,7 @@ def downgrade() -> None:
     op.drop_table("mail_requests")
     if not sa.inspect(op.get_bind()).has_table("legacy_mail_messages"):
         raise RuntimeError(
-            "the old mail outbox was already copied to the mail service and dropped; "
+            "the old mail outbox is gone (moved to the mail service, or empty at the upgrade); "
             "a downgrade cannot bring its rows back"
         )
     op.rename_table("legacy_mail_messages", "mail_messages")
