@@ -132,6 +132,7 @@ class MailRequest(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(160))
+    reference: Mapped[str | None] = mapped_column(String(80), nullable=True, index=True)
     message: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
 

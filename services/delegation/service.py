@@ -53,7 +53,7 @@ from services.delegation.schemas import (
 MIGRATIONS = Path(__file__).parent / "migrations"
 # A call to mail that a user's request waits for: short, so that a mail service that is away
 # slows a page by at most this (the gateway's own timeout is longer), never fails it.
-MAIL_CALL_SECONDS = 1.0
+MAIL_CALL_SECONDS = 2.0
 MAIL_BATCH = 50
 REMINDER_SECONDS = float(config.env("DELEGATION_REMINDER_SECONDS", "300"))
 DELEGATE_LINK_PATH = "/delegering/"
@@ -98,6 +98,20 @@ def overview_url(year: int) -> str:
 def mail_reference(delegation_id: int) -> str:
     """How the mail service groups a delegation's mails."""
     return f"delegation:{delegation_id}"
+
+
+def waiting_mail(request: MailRequest) -> dict:
+    """A mail not yet handed to the mail service, as ``mail.list_mails`` shows a pending one."""
+    return {
+        "kind": request.message["kind"],
+        "to_name": request.message["to_name"],
+        "to_addr": request.message["to_addr"],
+        "state": "pending",
+        "attempts": 0,
+        "last_error": None,
+        "created_at": _iso(request.created_at),
+        "sent_at": None,
+    }
 
 
 def delegate_actor(delegation: Delegation) -> dict:
@@ -149,20 +163,27 @@ class DelegationService:
         return delegation
 
     def _mails(self, delegation_ids: list[int]) -> dict[int, list[dict]]:
-        """Each delegation's mails as the mail service knows them; none while it is away (the
-        page then shows no mail problem rather than failing)."""
+        """Each delegation's mails as the mail service knows them, then those still waiting here
+        to be handed over (pending too). While mail is away only the waiting ones are shown:
+        the page shows no mail problem rather than failing."""
         found: dict[int, list[dict]] = {i: [] for i in delegation_ids}
         if not delegation_ids:
             return found
+        references = {mail_reference(i): i for i in delegation_ids}
         try:
-            by_reference = self._ask_mail(
-                "list_mails", [mail_reference(i) for i in found], seconds=MAIL_CALL_SECONDS
-            )
+            by_reference = self._ask_mail("list_mails", list(references), seconds=MAIL_CALL_SECONDS)
         except MailUnavailable:
             log.warning("delegation: mail states unknown, the mail service did not answer")
-            return found
-        for delegation_id in found:
-            found[delegation_id] = by_reference.get(mail_reference(delegation_id), [])
+            by_reference = {}
+        for reference, delegation_id in references.items():
+            found[delegation_id] = list(by_reference.get(reference, []))
+        waiting = self.db.scalars(
+            select(MailRequest)
+            .where(MailRequest.reference.in_(list(references)))
+            .order_by(MailRequest.id)
+        )
+        for request in waiting:
+            found[references[request.reference]].append(waiting_mail(request))
         return found
 
     def _summary(self, d: Delegation, mails: list[dict], today: date) -> dict:
@@ -363,7 +384,9 @@ class DelegationService:
 
     def _request_mail(self, key: str, message: dict) -> None:
         """A ``queue_mail`` call written down in the caller's transaction."""
-        request = MailRequest(idempotency_key=key, message=message)
+        request = MailRequest(
+            idempotency_key=key, reference=message.get("reference"), message=message
+        )
         self.db.add(request)
         self._new_requests.append(request)
 

@@ -31,14 +31,17 @@ def upgrade() -> None:
         "mail_requests",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("idempotency_key", sa.String(length=160), nullable=False),
+        sa.Column("reference", sa.String(length=80), nullable=True),
         sa.Column("message", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_mail_requests_created_at", "mail_requests", ["created_at"])
+    op.create_index("ix_mail_requests_reference", "mail_requests", ["reference"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_mail_requests_reference", table_name="mail_requests")
     op.drop_index("ix_mail_requests_created_at", table_name="mail_requests")
     op.drop_table("mail_requests")
     if not sa.inspect(op.get_bind()).has_table("legacy_mail_messages"):
