@@ -1,4 +1,4 @@
-"""The delegation service's own error that crosses RPC: too many refused links from a client."""
+"""The delegation service's own errors: too many refused links (crosses RPC), mail away."""
 
 from __future__ import annotations
 
@@ -13,3 +13,7 @@ class TooManyAttempts(PlatformError):
 
     status = 429
     title = "Too many attempts"
+
+
+class MailUnavailable(Exception):
+    """The mail service did not answer; what it was asked waits (or is shown without mail)."""
