@@ -2,7 +2,7 @@
 
 Every service and the gateway run as processes (``tests/support/platform.py``) on a private
 RabbitMQ node, with the benchmark service's database on a private PostgreSQL cluster and the
-delegation service's SMTP server a mail catcher: the three things the tests stop and start.
+mail service's SMTP server a mail catcher: the three things the tests stop and start.
 The other components use fresh databases on the machine's PostgreSQL, which is never stopped.
 
 Scoring starts with its periodic rebuild off (``SCORING_RECONCILE_SECONDS=0``): a test that

@@ -36,7 +36,7 @@ from tools.dead_letters import list_dead_letters, replay
 pytestmark = pytest.mark.fault
 
 SCORING_QUEUE = "evt-survey-answers_saved--scoring.on_answers_saved"
-MAIL_SERVICE = "delegation"  # the service whose outbox sends e-mail: its metrics are read
+MAIL_SERVICE = "mail"  # the service whose outbox sends e-mail: its metrics are read
 
 
 @pytest.fixture(scope="module")
