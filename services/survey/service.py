@@ -1,7 +1,8 @@
 """The survey service: questionnaires, rounds, organisational units and answers.
 
 Thin on purpose: it validates input, calls the rules in ``answers``, ``rounds``, ``units`` and
-``questionnaire_format``, commits, and publishes events through the outbox.
+``questionnaire_format``, stores answers and their history through ``answer_store``, shapes its
+replies with ``views``, commits, and publishes events through the outbox.
 """
 
 from __future__ import annotations
@@ -21,78 +22,22 @@ from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.common.metrics import ANSWERS_SAVED, Metrics
 from services.common.rpc import rpc
 from services.common.validation import load
+from services.survey import answer_store
 from services.survey import answers as answer_rules
 from services.survey import rounds as round_rules
 from services.survey import units as unit_rules
-from services.survey.models import (
-    Answer,
-    AnswerChange,
-    Municipality,
-    Outbox,
-    Questionnaire,
-    Round,
-    Unit,
-)
+from services.survey.models import Answer, Municipality, Outbox, Questionnaire, Round, Unit
 from services.survey.questionnaire_format import (
     QuestionnaireError,
     parse_questionnaire,
     questionnaire_summary,
 )
 from services.survey.schemas import ActorSchema, AnswerBatchSchema, UnitSchema
+from services.survey.views import answer_dict, change_dict, municipality_dict, round_dict, unit_dict
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Questionnaires of rounds past draft (they can no longer change), by (database, year).
 FROZEN_QUESTIONNAIRES: dict[tuple[str, int], dict] = {}
-
-
-def _iso(moment) -> str | None:  # noqa: ANN001
-    return moment.isoformat() + "Z" if moment else None
-
-
-def unit_dict(unit: Unit) -> dict:
-    return {
-        "id": unit.id,
-        "name": unit.name,
-        "kind": unit.kind,
-        "parent_id": unit.parent_id,
-        "responsible_name": unit.responsible_name,
-        "responsible_email": unit.responsible_email,
-    }
-
-
-def answer_dict(answer: Answer) -> dict:
-    return {
-        "question_key": answer.question_key,
-        "unit_id": answer.unit_id,
-        "value": answer.value,
-        "na": answer.na,
-        "justification": answer.justification,
-        "comment": answer.comment,
-        "draft": answer.draft,
-        "revision": answer.revision,
-        "answered_by": answer.answered_by,
-        "answered_at": _iso(answer.answered_at),
-    }
-
-
-def round_dict(round_: Round, questionnaire: Questionnaire | None) -> dict:
-    return {
-        "year": round_.year,
-        "state": round_.state,
-        "questionnaire_version": questionnaire.version if questionnaire else None,
-        "opened_at": _iso(round_.opened_at),
-        "closed_at": _iso(round_.closed_at),
-    }
-
-
-def municipality_dict(m: Municipality) -> dict:
-    return {
-        "id": m.id,
-        "name": m.name,
-        "region": m.region,
-        "population": m.population,
-        "size_class": reference.size_class(m.population),
-    }
 
 
 class SurveyService:
@@ -350,11 +295,7 @@ class SurveyService:
         unit = self._unit(municipality_id, unit_id)
         if any(u.parent_id == unit.id for u in self._units(municipality_id)):
             raise Conflict("delete or move the afdelinger under this unit first", "unit_id")
-        answered = self.db.scalar(
-            select(func.count())
-            .select_from(Answer)
-            .where(Answer.municipality_id == municipality_id, Answer.unit_id == unit.id)
-        )
+        answered = answer_store.count_for_unit(self.db, municipality_id, unit.id)
         if answered:
             raise Conflict(f"the unit has {answered} answers and cannot be deleted", "unit_id")
         self.db.delete(unit)
@@ -405,7 +346,7 @@ class SurveyService:
             checked = answer_rules.check_batch(questionnaire, unit_ids, answers)
         except answer_rules.AnswerInvalid as exc:
             raise ValidationFailed(str(exc), field=exc.field) from exc
-        changed = self._store(municipality_id, year, checked, actor, draft=False)
+        changed = answer_store.store(self.db, municipality_id, year, checked, actor, draft=False)
         if changed:
             row = outbox.add_event(
                 self.db,
@@ -419,63 +360,6 @@ class SurveyService:
         else:
             self.db.commit()
         return {"saved": len(changed), "answers": [answer_dict(a) for a in changed]}
-
-    def _store(
-        self, municipality_id: int, year: int, checked: list[dict], actor: dict, draft: bool
-    ) -> list[Answer]:
-        """Store the changed answers and their history; the caller holds the municipality lock."""
-        from services.common.outbox import utcnow
-
-        current = {
-            (a.question_key, a.unit_id): a
-            for a in self.db.scalars(
-                select(Answer).where(Answer.municipality_id == municipality_id, Answer.year == year)
-            )
-        }
-        now = utcnow()
-        changes: list[tuple[Answer, dict | None, dict]] = []
-        for new in checked:
-            existing = current.get((new["question_key"], new["unit_id"]))
-            if not answer_rules.is_change(existing, new) and not (
-                existing is not None and existing.draft and not draft
-            ):
-                continue
-            old = answer_rules.snapshot(existing) if existing is not None else None
-            if existing is None:
-                existing = Answer(
-                    municipality_id=municipality_id,
-                    year=year,
-                    question_key=new["question_key"],
-                    unit_id=new["unit_id"],
-                    unit_key=new["unit_id"] or 0,
-                    revision=0,
-                )
-                self.db.add(existing)
-            for name in answer_rules.ANSWER_FIELDS:
-                setattr(existing, name, new[name])
-            existing.draft = draft
-            existing.revision += 1
-            existing.answered_by = actor["name"]
-            existing.answered_by_id = actor.get("user_id")
-            existing.answered_at = now
-            changes.append((existing, old, new))
-        # One flush for the whole batch gives new answers their ids for the history rows.
-        self.db.flush()
-        self.db.add_all(
-            AnswerChange(
-                answer_id=answer.id,
-                municipality_id=municipality_id,
-                revision=answer.revision,
-                old=old,
-                new=answer_rules.snapshot(new),
-                actor_id=actor.get("user_id"),
-                actor_name=actor["name"],
-                actor_role=actor["role"],
-                changed_at=now,
-            )
-            for answer, old, new in changes
-        )
-        return [answer for answer, _, _ in changes]
 
     @rpc
     def get_answers(
@@ -502,32 +386,8 @@ class SurveyService:
         self, municipality_id: int, year: int, question_key: str, unit_id: int | None = None
     ) -> list[dict]:
         self._round(year)
-        answer = self.db.scalar(
-            select(Answer).where(
-                Answer.municipality_id == municipality_id,
-                Answer.year == year,
-                Answer.question_key == question_key,
-                Answer.unit_key == (unit_id or 0),
-            )
-        )
-        if answer is None:
-            return []
-        changes = self.db.scalars(
-            select(AnswerChange)
-            .where(AnswerChange.answer_id == answer.id)
-            .order_by(AnswerChange.revision.desc())
-        )
-        return [
-            {
-                "revision": c.revision,
-                "old": c.old,
-                "new": c.new,
-                "actor_name": c.actor_name,
-                "actor_role": c.actor_role,
-                "changed_at": _iso(c.changed_at),
-            }
-            for c in changes
-        ]
+        changes = answer_store.history(self.db, municipality_id, year, question_key, unit_id)
+        return [change_dict(c) for c in changes]
 
     @rpc
     def get_progress(self, municipality_id: int, year: int) -> dict:
@@ -564,7 +424,7 @@ class SurveyService:
                 carried.append(answer_rules.check_answer(question, old, unit_ids, "answer"))
             except answer_rules.AnswerInvalid:
                 skipped += 1
-        changed = self._store(municipality_id, to_year, carried, actor, draft=True)
+        changed = answer_store.store(self.db, municipality_id, to_year, carried, actor, draft=True)
         if changed:
             row = outbox.add_event(
                 self.db,
@@ -581,9 +441,4 @@ class SurveyService:
     @rpc
     def answer_watermarks(self, year: int) -> dict:
         """Per municipality: number of answers and sum of revisions, for scoring's reconciler."""
-        rows = self.db.execute(
-            select(Answer.municipality_id, func.count(), func.sum(Answer.revision))
-            .where(Answer.year == year)
-            .group_by(Answer.municipality_id)
-        )
-        return {str(m): [int(n), int(s or 0)] for m, n, s in rows}
+        return answer_store.watermarks(self.db, year)
