@@ -1,7 +1,10 @@
 """Small questionnaires for tests: ``SMALL_2026`` (YAML for service tests: every type, both
 scopes, N/A, weights) and ``base_doc()`` (a dict for the format's rule tests and comparisons)."""
 
+import pytest
 import yaml
+
+from services.survey.questionnaire_format import QuestionnaireError, parse_questionnaire
 
 SMALL_2026 = """
 key: informationssikkerhed
@@ -215,3 +218,23 @@ def dump(doc: dict) -> str:
 
 def question(doc: dict, area: int = 2, index: int = 4) -> dict:
     return doc["areas"][area]["questions"][index]
+
+
+# The question the format tests damage (``question(doc)``), as an error's path names it.
+ASSESSMENT = "areas[2].questions[4]"
+ASSESSMENT_LABEL = "areas[2].questions[4] (risk.assessment)"
+
+
+def error_of(doc: dict | str) -> QuestionnaireError:
+    """The error that parsing ``doc`` (a dict, dumped, or YAML text) raises; fails if none."""
+    text = doc if isinstance(doc, str) else dump(doc)
+    with pytest.raises(QuestionnaireError) as caught:
+        parse_questionnaire(text)
+    return caught.value
+
+
+def assert_error(error: QuestionnaireError, path: str, *phrases: str) -> None:
+    assert error.path == path
+    message = str(error)
+    for phrase in phrases:
+        assert phrase in message, message
