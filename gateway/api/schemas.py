@@ -10,6 +10,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from gateway.models import ROLES
+from services.common.questionnaire import MAX_BATCH
 
 KINDS = ("forvaltning", "afdeling")
 ROUND_STATES = ("draft", "open", "closed")
@@ -21,7 +22,6 @@ QUESTION_TYPES = (
     "number",
     "text",
 )
-MAX_BATCH = 500
 
 
 class InputSchema(Schema):

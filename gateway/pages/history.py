@@ -9,6 +9,7 @@ from flask import Blueprint, abort, render_template, request
 from gateway.auth import municipality_id, municipality_required
 from gateway.pages.common import get_round, list_units
 from gateway.rpc import call
+from services.common.questionnaire import questions_by_key
 
 bp = Blueprint("history", __name__)
 
@@ -21,9 +22,7 @@ def history(year: int) -> Any:
     raw_unit = request.args.get("unit", "")
     unit_id = int(raw_unit) if raw_unit.isdigit() else None
     questionnaire = call("survey", "get_questionnaire", year)
-    question = next(
-        (q for a in questionnaire["areas"] for q in a["questions"] if q["key"] == key), None
-    )
+    question = questions_by_key(questionnaire).get(key)
     if question is None:
         abort(404)
     unit = None

@@ -35,6 +35,7 @@ from services.common.metrics import (
     Metrics,
 )
 from services.common.outbox import utcnow
+from services.common.questionnaire import questions_by_key
 from services.common.rpc import rpc
 from services.common.validation import load
 from services.delegation import mail, mailer, scheduling, scope, states, tokens
@@ -448,7 +449,7 @@ class DelegationService:
         except scope.ScopeInvalid as exc:
             raise ValidationFailed(exc.problem, field=exc.field) from exc
         municipality = self.survey.get_municipality(municipality_id)
-        known = scope.questions_by_key(questionnaire)
+        known = questions_by_key(questionnaire)
         try:
             d = self._new_delegation(
                 municipality_id,
@@ -688,7 +689,7 @@ class DelegationService:
             replaces_id=old.id,
         )
         rows.append(self._event(d, "delegation_created", actor["role"]))
-        known = scope.questions_by_key(questionnaire)
+        known = questions_by_key(questionnaire)
         self._queue_mail(
             d,
             "invitation",
@@ -952,7 +953,7 @@ class DelegationService:
 
     def _delegate_view(self, d: Delegation) -> dict:
         questionnaire = self.survey.get_questionnaire(d.year)
-        known = scope.questions_by_key(questionnaire)
+        known = questions_by_key(questionnaire)
         wanted = set(d.question_keys)
         answers = [
             a

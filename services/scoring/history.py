@@ -13,7 +13,7 @@ Pure: no nameko, no database. Input is one entry per year in which the municipal
 
 from __future__ import annotations
 
-from services.common.questionnaire_changes import compare_versions
+from services.common.questionnaire import compare_versions
 
 
 def build_history(entries: list[dict]) -> dict:
