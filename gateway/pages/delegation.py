@@ -18,8 +18,8 @@ from gateway.i18n import current_language, t
 from gateway.pages.common import flat_tree, get_round, list_units, visible_rounds
 from gateway.rpc import call
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.common.localtime import local_today
 from services.common.unit_tree import subtree_ids
-from services.delegation.tokens import local_today
 
 bp = Blueprint("delegation", __name__)
 

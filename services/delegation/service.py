@@ -21,9 +21,9 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from services.common import config, outbox
+from services.common import config, localtime, outbox
 from services.common.db import Database
-from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.common.errors import Conflict, Forbidden, NotFound, TooManyAttempts, ValidationFailed
 from services.common.localtime import LOCAL_TIME
 from services.common.metrics import (
     DELEGATE_LINKS_REFUSED,
@@ -39,7 +39,6 @@ from services.common.questionnaire import questions_by_key
 from services.common.rpc import rpc
 from services.common.validation import load
 from services.delegation import mail, mailer, scheduling, scope, states, tokens
-from services.delegation.errors import TooManyAttempts
 from services.delegation.models import (
     DelegatedQuestion,
     Delegation,
@@ -473,10 +472,10 @@ class DelegationService:
             raise Conflict(
                 "one of the questions was delegated by someone else just now", field="question_keys"
             ) from exc
-        return self._summary(d, self._mails([d.id])[d.id], tokens.local_today())
+        return self._summary(d, self._mails([d.id])[d.id], localtime.local_today())
 
     def _check_due_date(self, due: date) -> None:
-        today = tokens.local_today()
+        today = localtime.local_today()
         if due < today:
             raise ValidationFailed("the due date has passed", field="due_date")
         if due > today + timedelta(days=366):
@@ -528,7 +527,7 @@ class DelegationService:
             delegator_email=actor.get("email"),
             delegator_role=actor["role"],
             replaces_id=replaces_id,
-            last_mailed_on=tokens.local_today(),
+            last_mailed_on=localtime.local_today(),
             created_at=now,
             updated_at=now,
         )
@@ -564,7 +563,7 @@ class DelegationService:
         if unit_id is not None:
             rows = [d for d in rows if d.unit_id == unit_id]
         mails = self._mails([d.id for d in rows])
-        today = tokens.local_today()
+        today = localtime.local_today()
         return [self._summary(d, mails[d.id], today) for d in rows]
 
     @rpc
@@ -572,7 +571,7 @@ class DelegationService:
         actor = load(ManagerSchema(), actor)
         d = self._managed(municipality_id, delegation_id, actor)
         mails = self._mails([d.id])[d.id]
-        detail = self._summary(d, mails, tokens.local_today())
+        detail = self._summary(d, mails, localtime.local_today())
         transitions = self.db.scalars(
             select(Transition).where(Transition.delegation_id == d.id).order_by(Transition.id)
         )
@@ -697,7 +696,7 @@ class DelegationService:
             {"questions": [{"text": known[k]["text"]} for k in d.question_keys if k in known]},
         )
         self._commit_and_publish(rows)
-        return self._summary(d, self._mails([d.id])[d.id], tokens.local_today())
+        return self._summary(d, self._mails([d.id])[d.id], localtime.local_today())
 
     @rpc
     def extend_delegation(
@@ -741,7 +740,7 @@ class DelegationService:
         d = self._managed(municipality_id, delegation_id, actor, lock=True)
         rows = self._move(d, "send_back", actor, text)
         d.review_comment = text
-        d.last_mailed_on = tokens.local_today()
+        d.last_mailed_on = localtime.local_today()
         self._queue_mail(
             d,
             "sent_back",
@@ -791,7 +790,7 @@ class DelegationService:
     @timer(interval=REMINDER_SECONDS, eager=True)
     def send_reminders(self) -> int:
         """Queue the reminders that are due today (at most one a day per delegation)."""
-        today = tokens.local_today()
+        today = localtime.local_today()
         schedule = reminder_schedule()
         queued = 0
         editable = sorted(states.EDITABLE)
@@ -857,7 +856,7 @@ class DelegationService:
             allowed = scope.manageable_unit_ids(actor, units) or set()
             delegations = [d for d in delegations if d.unit_id in allowed]
         mails = self._mails([d.id for d in delegations])
-        today = tokens.local_today()
+        today = localtime.local_today()
         return [
             {
                 **self._summary(d, mails[d.id], today),
@@ -984,7 +983,7 @@ class DelegationService:
                 "expires_at": _iso(tokens.expires_at(d.due_date, grace_days())),
                 "link_valid_through": _iso(d.due_date + timedelta(days=grace_days())),
                 "state": d.state,
-                "overdue": states.is_overdue(d.state, d.due_date, tokens.local_today()),
+                "overdue": states.is_overdue(d.state, d.due_date, localtime.local_today()),
                 "editable": d.state in states.EDITABLE and round_.get("state") == "open",
                 "review_comment": d.review_comment,
                 "question_keys": list(d.question_keys),
