@@ -15,8 +15,7 @@ from gateway.pages.benchmark_common import kl_required
 from gateway.pages.reports_common import file_response, kl_requester, pending, report_label
 from gateway.rpc import call
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from services.reporting.jobs import LANGUAGES
-from services.reporting.render import FORMATS
+from services.common.report_options import FORMATS, LANGUAGES
 
 bp = Blueprint("reports_kl", __name__)
 REFRESH_SECONDS = 3
