@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from services.common import charts
 from services.reporting import documents as d
 from services.reporting import formatting as f
-from services.reporting.municipal import group_label
+from services.reporting import parts
 from services.reporting.texts import Texts
 
 NATIONAL = "all"
@@ -47,25 +46,37 @@ def _cell_row(key: str, label: str, cell: dict | None, tx: Texts, emphasis: bool
 
 
 def _cell_columns(tx: Texts, first: str) -> list[dict]:
-    return [
-        d.column("label", first),
-        d.column("n", tx("bm.n"), "int"),
-        d.column("mean", tx("bm.mean"), "score2"),
-        d.column("median", tx("bm.median"), "score2"),
-        d.column("q1", tx("bm.q1"), "score2"),
-        d.column("q3", tx("bm.q3"), "score2"),
-        d.column("share", tx("kl.share_acceptable"), "percent"),
-        d.column("note", tx("col.note")),
-    ]
+    """The columns of ``_cell_row``; ``first`` is the text key of the label column."""
+    return parts.columns(
+        tx,
+        ("label", first),
+        ("n", "bm.n", "int"),
+        ("mean", "bm.mean", "score2"),
+        ("median", "bm.median", "score2"),
+        ("q1", "bm.q1", "score2"),
+        ("q3", "bm.q3", "score2"),
+        ("share", "kl.share_acceptable", "percent"),
+        ("note", "col.note"),
+    )
 
 
-def _legend(tx: Texts) -> dict[str, str]:
+def _participation_table(tx: Texts, table_id: str, caption: str, first: str, rows: list) -> dict:
+    """Members, participants and complete answers per group or per year."""
+    spec = (
+        ("label", first),
+        ("members", "kl.members", "int"),
+        ("participants", "kl.participants", "int"),
+        ("complete", "kl.complete", "int"),
+    )
+    return d.table(table_id, caption, parts.columns(tx, *spec), rows)
+
+
+def _participation_cells(label: str, participation: dict) -> dict:
     return {
-        "own": tx("chart.own"),
-        "median": tx("chart.median"),
-        "quartiles": tx("chart.quartiles"),
-        "acceptable": tx("chart.acceptable"),
-        "withheld": tx("chart.withheld"),
+        "label": label,
+        "members": participation.get("members"),
+        "participants": participation.get("participants"),
+        "complete": participation.get("complete"),
     }
 
 
@@ -76,123 +87,16 @@ def national_report(sources: dict, lang: str, generated_at: datetime) -> dict:
     development = sources.get("development") or {"years": [], "steps": []}
     questionnaire = sources["questionnaire"]
     year = national["year"]
-    titles = {a["key"]: tx.loc(a["title"]) for a in questionnaire["areas"]}
-    metrics = national["metrics"]
-    area_metrics = [f"area:{key}" for key in titles if f"area:{key}" in metrics]
-    groups = national["groups"]
-    overall = metrics.get("overall", {}).get(NATIONAL)
-    participation = national.get("participation", {}).get(NATIONAL) or {}
+    titles = parts.area_titles(questionnaire, tx)
+    area_metrics = [f"area:{key}" for key in titles if f"area:{key}" in national["metrics"]]
     priorities = national.get("priorities") or {"areas": [], "questions": []}
-    questions = {q["key"]: q for a in questionnaire["areas"] for q in a["questions"]}
-
-    summary = [
-        d.paragraph(
-            tx(
-                "kl.summary_participation",
-                participants=participation.get("participants", f.DASH),
-                members=participation.get("members", f.DASH),
-                complete=participation.get("complete", f.DASH),
-                year=year,
-            )
-        ),
-        d.paragraph(
-            tx(
-                "kl.summary_overall",
-                median=f.score(overall["median"], lang) if overall else f.DASH,
-                share=f.percent(overall["share_acceptable"], lang) if overall else f.DASH,
-            )
-        ),
-    ]
-    if priorities["areas"]:
-        summary.append(d.paragraph(tx("kl.summary_priorities")))
-        summary.append(
-            d.bullets(
-                [
-                    tx(
-                        "kl.priority_line",
-                        area=titles.get(row["key"], row["key"]),
-                        share=f.percent(row["share_below"], lang),
-                    )
-                    for row in priorities["areas"][:3]
-                ]
-            )
-        )
-    if national.get("state") == "preliminary":
-        summary.append(d.paragraph(tx("bm.preliminary")))
-    summary.append(d.paragraph(tx("kl.aggregates_only")))
-
-    participation_rows = [
-        d.row(
-            g["key"],
-            {
-                "label": group_label(g, tx),
-                "members": national["participation"][g["key"]]["members"],
-                "participants": national["participation"][g["key"]]["participants"],
-                "complete": national["participation"][g["key"]]["complete"],
-            },
-            emphasis=g["key"] == NATIONAL,
-        )
-        for g in groups
-        if national.get("participation", {}).get(g["key"])
-    ]
-    status_rows = [_cell_row("overall", tx("overall"), overall, tx, True)] + [
-        _cell_row(m, _metric_title(m, titles, tx), metrics[m].get(NATIONAL), tx)
-        for m in area_metrics
-    ]
-    status_chart = charts.distribution_chart(
-        [
-            {
-                "label": r["cells"]["label"],
-                "own": None,
-                "median": r["cells"]["median"],
-                "q1": r["cells"]["q1"],
-                "q3": r["cells"]["q3"],
-            }
-            for r in status_rows
-        ],
-        chart_id=f"kl-status-{year}",
-        title=tx("kl.status_chart", year=year),
-        description=tx("kl.status_chart_desc"),
-        legend=_legend(tx),
-        fmt=lambda v: f.score(v, lang),
-    )
     sections = [
-        d.section("summary", tx("summary.title"), summary),
-        d.section(
-            "participation",
-            tx("kl.participation_title"),
-            [
-                d.paragraph(tx("kl.participation_intro")),
-                d.table(
-                    "participation",
-                    tx("kl.participation_caption", year=year),
-                    [
-                        d.column("label", tx("kl.group")),
-                        d.column("members", tx("kl.members"), "int"),
-                        d.column("participants", tx("kl.participants"), "int"),
-                        d.column("complete", tx("kl.complete"), "int"),
-                    ],
-                    participation_rows,
-                ),
-            ],
-        ),
-        d.section(
-            "status",
-            tx("kl.status_title"),
-            [
-                d.paragraph(tx("kl.status_intro")),
-                d.chart(status_chart, tx("kl.status_chart", year=year)),
-                d.table(
-                    "national_status",
-                    tx("kl.status_caption", year=year),
-                    _cell_columns(tx, tx("col.area")),
-                    status_rows,
-                ),
-            ],
-        ),
+        _summary_section(tx, national, titles, priorities),
+        _participation_section(tx, national),
+        _status_section(tx, national, titles, area_metrics),
         _development(tx, development, titles, year),
         _distributions(tx, national, titles, area_metrics),
-        _priorities(tx, priorities, titles, questions),
+        _priorities(tx, priorities, titles, parts.questions(questionnaire)),
     ]
     sheet_tables = [b for s in sections for b in s["blocks"] if b["type"] == "table"]
     sheets = [d.sheet(t["caption"], t["columns"], t["rows"]) for t in sheet_tables]
@@ -218,6 +122,88 @@ def national_report(sources: dict, lang: str, generated_at: datetime) -> dict:
         sheets=_unique_sheet_names(sheets),
         labels=tx.labels(),
     )
+
+
+def _summary_section(tx: Texts, national: dict, titles: dict, priorities: dict) -> dict:
+    overall = national["metrics"].get("overall", {}).get(NATIONAL)
+    participation = national.get("participation", {}).get(NATIONAL) or {}
+    summary = [
+        d.paragraph(
+            tx(
+                "kl.summary_participation",
+                participants=participation.get("participants", f.DASH),
+                members=participation.get("members", f.DASH),
+                complete=participation.get("complete", f.DASH),
+                year=national["year"],
+            )
+        ),
+        d.paragraph(
+            tx(
+                "kl.summary_overall",
+                median=f.score(overall["median"], tx.lang) if overall else f.DASH,
+                share=f.percent(overall["share_acceptable"], tx.lang) if overall else f.DASH,
+            )
+        ),
+    ]
+    if priorities["areas"]:
+        summary.append(d.paragraph(tx("kl.summary_priorities")))
+        summary.append(
+            d.bullets(
+                [
+                    tx(
+                        "kl.priority_line",
+                        area=titles.get(row["key"], row["key"]),
+                        share=f.percent(row["share_below"], tx.lang),
+                    )
+                    for row in priorities["areas"][:3]
+                ]
+            )
+        )
+    if national.get("state") == "preliminary":
+        summary.append(d.paragraph(tx("bm.preliminary")))
+    summary.append(d.paragraph(tx("kl.aggregates_only")))
+    return d.section("summary", tx("summary.title"), summary)
+
+
+def _participation_section(tx: Texts, national: dict) -> dict:
+    """Members and participants of each fixed group."""
+    participation = national.get("participation", {})
+    rows = [
+        d.row(
+            g["key"],
+            _participation_cells(parts.group_label(g, tx), participation[g["key"]]),
+            emphasis=g["key"] == NATIONAL,
+        )
+        for g in national["groups"]
+        if participation.get(g["key"])
+    ]
+    caption = tx("kl.participation_caption", year=national["year"])
+    return d.section(
+        "participation",
+        tx("kl.participation_title"),
+        [
+            d.paragraph(tx("kl.participation_intro")),
+            _participation_table(tx, "participation", caption, "kl.group", rows),
+        ],
+    )
+
+
+def _status_section(tx: Texts, national: dict, titles: dict, area_metrics: list[str]) -> dict:
+    """The national distribution per area and overall."""
+    year = national["year"]
+    metrics = national["metrics"]
+    overall = metrics.get("overall", {}).get(NATIONAL)
+    rows = [_cell_row("overall", tx("overall"), overall, tx, True)] + [
+        _cell_row(m, _metric_title(m, titles, tx), metrics[m].get(NATIONAL), tx)
+        for m in area_metrics
+    ]
+    title = tx("kl.status_chart", year=year)
+    figures = [r["cells"] for r in rows]
+    chart = parts.distribution(figures, f"kl-status-{year}", title, tx("kl.status_chart_desc"), tx)
+    caption = tx("kl.status_caption", year=year)
+    table = d.table("national_status", caption, _cell_columns(tx, "col.area"), rows)
+    intro = d.paragraph(tx("kl.status_intro"))
+    return d.section("status", tx("kl.status_title"), [intro, chart, table])
 
 
 def _unique_sheet_names(sheets: list[dict]) -> list[dict]:
@@ -259,64 +245,81 @@ def _panel_note(panel: dict | None, tx: Texts) -> str:
 
 
 def _development(tx: Texts, development: dict, titles: dict, year: int) -> dict:
+    """The national figures over the closed rounds, and the two-year panel of each step."""
     entries = [e for e in development.get("years", []) if e["year"] <= year]
     if not entries:
         return d.section("development", tx("kl.dev_title"), [d.paragraph(tx("kl.dev_none"))])
     years = [e["year"] for e in entries]
-    cells = {e["year"]: (e.get("metrics") or {}).get("overall") for e in entries}
     steps = [s for s in development.get("steps", []) if s["to_year"] <= year]
+    metrics = ["overall"] + [f"area:{key}" for key in titles]
+    participation_rows = [
+        d.row(str(e["year"]), _participation_cells(str(e["year"]), e.get("participation") or {}))
+        for e in entries
+    ]
+    blocks = [
+        d.paragraph(tx("kl.dev_intro")),
+        _development_chart(tx, entries, steps, year),
+        _participation_table(
+            tx,
+            "development_participation",
+            tx("kl.dev_participation_caption"),
+            "kl.year",
+            participation_rows,
+        ),
+        d.table(
+            "development_medians",
+            tx("kl.dev_caption"),
+            parts.year_columns(tx, years, "score2"),
+            _median_rows(tx, entries, metrics, titles),
+            note=tx("dev.note"),
+        ),
+    ]
+    panel_rows = _panel_rows(tx, steps, metrics, titles)
+    if panel_rows:
+        blocks.append(d.paragraph(tx("kl.panel_intro")))
+        blocks.append(_panel_table(tx, panel_rows))
+    return d.section("development", tx("kl.dev_title"), blocks)
+
+
+def _development_chart(tx: Texts, entries: list[dict], steps: list[dict], year: int) -> dict:
+    """Median and mean over the years over the national middle half."""
+    years = [e["year"] for e in entries]
+    cells = {e["year"]: (e.get("metrics") or {}).get("overall") for e in entries}
     notes = {
         s["to_year"]: tx("dev.note_share", share=f.percent(s["share"], tx.lang))
         for s in steps
         if s.get("share") is not None and s["share"] < 1
     }
-    chart = charts.trend_chart(
-        years,
-        [
-            {
-                "label": tx("kl.dev_median"),
-                "values": {y: c["median"] for y, c in cells.items() if c},
-            },
-            {"label": tx("kl.dev_mean"), "values": {y: c["mean"] for y, c in cells.items() if c}},
-        ],
-        chart_id=f"kl-dev-{year}",
-        title=tx("kl.dev_chart"),
-        description=tx("kl.dev_chart_desc"),
-        band={y: (c["q1"], c["q3"]) for y, c in cells.items() if c},
-        band_label=tx("chart.national_quartiles"),
-        notes=notes,
-        acceptable_label=tx("chart.acceptable"),
-        fmt=lambda v: f.score(v, tx.lang),
+    series = [
+        {"label": tx("kl.dev_median"), "values": {y: c["median"] for y, c in cells.items() if c}},
+        {"label": tx("kl.dev_mean"), "values": {y: c["mean"] for y, c in cells.items() if c}},
+    ]
+    band = {y: (c["q1"], c["q3"]) for y, c in cells.items() if c}
+    title = tx("kl.dev_chart")
+    return parts.trend(
+        years, series, band, f"kl-dev-{year}", title, tx, notes, tx("kl.dev_chart_desc")
     )
-    metrics = ["overall"] + [f"area:{key}" for key in titles]
+
+
+def _median_rows(tx: Texts, entries: list[dict], metrics: list[str], titles: dict) -> list[dict]:
     rows = []
     for metric in metrics:
         values = {}
         for entry in entries:
             cell = (entry.get("metrics") or {}).get(metric)
             values[str(entry["year"])] = cell["median"] if cell else None
-        rows.append(
-            d.row(
-                metric, {"label": _metric_title(metric, titles, tx), **values}, metric == "overall"
-            )
-        )
-    participation_rows = [
-        d.row(
-            str(e["year"]),
-            {
-                "label": str(e["year"]),
-                "participants": (e.get("participation") or {}).get("participants"),
-                "members": (e.get("participation") or {}).get("members"),
-                "complete": (e.get("participation") or {}).get("complete"),
-            },
-        )
-        for e in entries
-    ]
-    panel_rows = []
+        label = _metric_title(metric, titles, tx)
+        rows.append(d.row(metric, {"label": label, **values}, metric == "overall"))
+    return rows
+
+
+def _panel_rows(tx: Texts, steps: list[dict], metrics: list[str], titles: dict) -> list[dict]:
+    """Per step and metric: the municipalities that answered both years, first and last."""
+    rows = []
     for step in steps:
         for metric in metrics:
             panel = (step.get("panel") or {}).get(metric)
-            panel_rows.append(
+            rows.append(
                 d.row(
                     f"{step['from_year']}-{step['to_year']}:{metric}",
                     {
@@ -333,104 +336,58 @@ def _development(tx: Texts, development: dict, titles: dict, year: int) -> dict:
                     emphasis=metric == "overall",
                 )
             )
-    blocks = [
-        d.paragraph(tx("kl.dev_intro")),
-        d.chart(chart, tx("kl.dev_chart")),
-        d.table(
-            "development_participation",
-            tx("kl.dev_participation_caption"),
-            [
-                d.column("label", tx("kl.year")),
-                d.column("members", tx("kl.members"), "int"),
-                d.column("participants", tx("kl.participants"), "int"),
-                d.column("complete", tx("kl.complete"), "int"),
-            ],
-            participation_rows,
-        ),
-        d.table(
-            "development_medians",
-            tx("kl.dev_caption"),
-            [d.column("label", tx("col.area"))]
-            + [d.column(str(y), str(y), "score2") for y in years],
-            rows,
-            note=tx("dev.note"),
-        ),
-    ]
-    if panel_rows:
-        blocks.append(d.paragraph(tx("kl.panel_intro")))
-        blocks.append(
-            d.table(
-                "development_panel",
-                tx("kl.panel_caption"),
-                [
-                    d.column("step", tx("kl.step")),
-                    d.column("label", tx("col.area")),
-                    d.column("n", tx("bm.n"), "int"),
-                    d.column("from", tx("kl.panel_from"), "score2"),
-                    d.column("to", tx("kl.panel_to"), "score2"),
-                    d.column("change_median", tx("kl.panel_change_median"), "delta"),
-                    d.column("change", tx("kl.panel_change_mean"), "delta"),
-                    d.column("share", tx("kl.comparable"), "percent"),
-                    d.column("note", tx("col.note")),
-                ],
-                panel_rows,
-            )
-        )
-    return d.section("development", tx("kl.dev_title"), blocks)
+    return rows
+
+
+def _panel_table(tx: Texts, rows: list[dict]) -> dict:
+    spec = (
+        ("step", "kl.step"),
+        ("label", "col.area"),
+        ("n", "bm.n", "int"),
+        ("from", "kl.panel_from", "score2"),
+        ("to", "kl.panel_to", "score2"),
+        ("change_median", "kl.panel_change_median", "delta"),
+        ("change", "kl.panel_change_mean", "delta"),
+        ("share", "kl.comparable", "percent"),
+        ("note", "col.note"),
+    )
+    return d.table("development_panel", tx("kl.panel_caption"), parts.columns(tx, *spec), rows)
 
 
 def _distributions(tx: Texts, national: dict, titles: dict, area_metrics: list[str]) -> dict:
+    """Each fixed group's distribution, overall in a chart and per area in tables."""
     groups = national["groups"]
     metrics = national["metrics"]
     overall_cells = metrics.get("overall", {})
-    chart = charts.distribution_chart(
-        [
-            {
-                "label": group_label(g, tx),
-                "own": None,
-                "median": (overall_cells.get(g["key"]) or {}).get("median"),
-                "q1": (overall_cells.get(g["key"]) or {}).get("q1"),
-                "q3": (overall_cells.get(g["key"]) or {}).get("q3"),
-            }
-            for g in groups
-        ],
-        chart_id=f"kl-groups-{national['year']}",
-        title=tx("kl.groups_chart"),
-        description=tx("kl.groups_chart_desc"),
-        legend=_legend(tx),
-        fmt=lambda v: f.score(v, tx.lang),
+    chart_rows = [
+        {"label": parts.group_label(g, tx), **(overall_cells.get(g["key"]) or {})} for g in groups
+    ]
+    title = tx("kl.groups_chart")
+    chart = parts.distribution(
+        chart_rows, f"kl-groups-{national['year']}", title, tx("kl.groups_chart_desc"), tx
     )
-    blocks = [d.paragraph(tx("kl.groups_intro")), d.chart(chart, tx("kl.groups_chart"))]
+    blocks = [d.paragraph(tx("kl.groups_intro")), chart]
     for metric in ["overall", *area_metrics]:
         cells = metrics.get(metric, {})
-        title = _metric_title(metric, titles, tx)
-        blocks.append(
-            d.table(
-                f"groups_{metric.replace(':', '_')}",
-                tx("kl.groups_caption", what=title),
-                _cell_columns(tx, tx("kl.group")),
-                [
-                    _cell_row(
-                        g["key"], group_label(g, tx), cells.get(g["key"]), tx, g["key"] == NATIONAL
-                    )
-                    for g in groups
-                ],
+        rows = [
+            _cell_row(
+                g["key"], parts.group_label(g, tx), cells.get(g["key"]), tx, g["key"] == NATIONAL
             )
-        )
+            for g in groups
+        ]
+        caption = tx("kl.groups_caption", what=_metric_title(metric, titles, tx))
+        table_id = f"groups_{metric.replace(':', '_')}"
+        blocks.append(d.table(table_id, caption, _cell_columns(tx, "kl.group"), rows))
     return d.section("distributions", tx("kl.groups_title"), blocks)
 
 
 def _priorities(tx: Texts, priorities: dict, titles: dict, questions: dict) -> dict:
+    """The areas and questions most municipalities are below the acceptable level on."""
+    figures = ("share_below", "median", "mean", "n")
     area_rows = [
         d.row(
             row["key"],
-            {
-                "label": titles.get(row["key"], row["key"]),
-                "share_below": row["share_below"],
-                "median": row["median"],
-                "mean": row["mean"],
-                "n": row["n"],
-            },
+            {"label": titles.get(row["key"], row["key"]), **{k: row[k] for k in figures}},
         )
         for row in priorities.get("areas", [])
     ]
@@ -449,34 +406,29 @@ def _priorities(tx: Texts, priorities: dict, titles: dict, questions: dict) -> d
         )
         for row in priorities.get("questions", [])
     ]
+    area_columns = parts.columns(
+        tx,
+        ("label", "col.area"),
+        ("share_below", "kl.share_below", "percent"),
+        ("median", "bm.median", "score2"),
+        ("mean", "bm.mean", "score2"),
+        ("n", "bm.n", "int"),
+    )
+    question_columns = parts.columns(
+        tx,
+        ("label", "col.question"),
+        ("area", "col.area"),
+        ("share_below", "kl.share_below", "percent"),
+        ("median", "bm.median", "score2"),
+        ("n", "bm.n", "int"),
+    )
+    caption = tx("kl.priority_questions", count=len(question_rows))
     return d.section(
         "priorities",
         tx("kl.priorities_title"),
         [
             d.paragraph(tx("kl.priorities_intro")),
-            d.table(
-                "priority_areas",
-                tx("kl.priority_areas"),
-                [
-                    d.column("label", tx("col.area")),
-                    d.column("share_below", tx("kl.share_below"), "percent"),
-                    d.column("median", tx("bm.median"), "score2"),
-                    d.column("mean", tx("bm.mean"), "score2"),
-                    d.column("n", tx("bm.n"), "int"),
-                ],
-                area_rows,
-            ),
-            d.table(
-                "priority_questions",
-                tx("kl.priority_questions", count=len(question_rows)),
-                [
-                    d.column("label", tx("col.question")),
-                    d.column("area", tx("col.area")),
-                    d.column("share_below", tx("kl.share_below"), "percent"),
-                    d.column("median", tx("bm.median"), "score2"),
-                    d.column("n", tx("bm.n"), "int"),
-                ],
-                question_rows,
-            ),
+            d.table("priority_areas", tx("kl.priority_areas"), area_columns, area_rows),
+            d.table("priority_questions", caption, question_columns, question_rows),
         ],
     )

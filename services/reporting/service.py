@@ -1,18 +1,16 @@
-"""The reporting service: report jobs built in the background, their files, and KL's annual run.
+"""The reporting service: the RPC facade of report jobs and their files, and KL's annual run.
 
-Thin on purpose: what goes into a report is decided by ``municipal`` and ``national``, who may
-see what by ``jobs``, each file format by ``render``. This class collects the figures over RPC,
-claims and records jobs, stores files and publishes events.
-
-How a build stays exactly-once (see docs/architecture.md, "Reporting"):
+Thin on purpose: what goes into a report is decided by ``municipality``, ``unit`` and
+``national``, who may see what by ``jobs``, each file format by ``render``; a build (claim,
+collect, assemble, render, store, finish or fail) is ``pipeline``, what it collects over RPC
+``sources``, a run's progress ``runs``, the work queues and the ``Broker`` dependency
+``workqueue``. This class checks requests, creates and publishes jobs, plans the annual run,
+relays events, hands the "report ready" mail on and sweeps up what a crash left (see
+docs/architecture.md, "Reporting"):
 
 * every report is a job row; every build is one message ``{"job_id"}`` on the durable queue
   ``reporting.work``, shared by all reporting processes, each taking one message at a time;
-* a build first claims its job (a conditional UPDATE with a lease and a claim token); a job that
-  is ready or held by a live build is skipped, so a duplicate message does nothing;
-* the file is written under a name of its own and recorded in the transaction that marks the job
-  ready, only if the claim still holds; ``report_files.job_id`` is unique, so a job can never
-  get a second file; only then is the message acknowledged;
+  only after the build is recorded (or failed) is the message acknowledged;
 * a process that dies mid-build leaves its message unacknowledged; RabbitMQ redelivers it and the
   next build takes the job over. A sweeper republishes what was never published (a crash between
   commit and publish) and what waits for a retry.
@@ -22,20 +20,14 @@ from __future__ import annotations
 
 import base64
 import logging
-import secrets
-import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import eventlet
-from eventlet import tpool
-from eventlet.semaphore import Semaphore
 from nameko.events import EventDispatcher
-from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy
 from nameko.timer import timer
-from prometheus_client import Counter, Gauge
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -46,88 +38,22 @@ from services.common.metrics import Metrics
 from services.common.outbox import utcnow
 from services.common.rpc import rpc
 from services.common.validation import load
-from services.reporting import jobs, notify, storage, workqueue
-from services.reporting.assembly import assemble
+from services.reporting import jobs, notify, pipeline, runs, sources, storage
+from services.reporting.gauges import update_job_gauges
 from services.reporting.models import AnnualRun, Outbox, ReportFile, ReportJob
-from services.reporting.render import FORMATS, render
 from services.reporting.schemas import (
     AnnualRunRequestSchema,
     NationalRequestSchema,
     ReportRequestSchema,
     RequesterSchema,
 )
-from services.reporting.workqueue import REQUEST_QUEUE, WORK_QUEUE, queue_work
+from services.reporting.workqueue import REQUEST_QUEUE, WORK_QUEUE, Broker, queue_work
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SWEEP_SECONDS = float(config.env("REPORTING_SWEEP_SECONDS", "15"))
-LEASE_SECONDS = float(config.env("REPORTING_LEASE_SECONDS", "300"))
 REPUBLISH_SECONDS = float(config.env("REPORTING_REPUBLISH_SECONDS", "120"))
-COLLECT_TIMEOUT = float(config.env("REPORTING_COLLECT_TIMEOUT", "120"))
 NOTIFY_TIMEOUT = 10
 log = logging.getLogger(__name__)
-
-REPORTS_BUILT = Counter(
-    "platform_reports_built_total", "Report files built and recorded.", ["kind", "format"]
-)
-REPORT_FAILURES = Counter(
-    "platform_report_build_failures_total",
-    "Report builds that failed (retried later unless permanent).",
-    ["kind", "permanent"],
-)
-JOB_STATES = ("queued", "building", "ready", "failed")
-REPORT_JOBS = Gauge("platform_report_jobs", "Report jobs by state (all municipalities).", ["state"])
-for _state in JOB_STATES:
-    REPORT_JOBS.labels(state=_state)
-REPORT_LAST_ACTIVITY = Gauge(
-    "platform_report_last_activity_timestamp_seconds",
-    "When a report job was last queued, started or finished (Unix time); a run is stalled when "
-    "jobs wait and this stops moving.",
-)
-
-
-def update_job_gauges(db: Session) -> None:
-    """Count the jobs from the database, so every worker reports the same figures."""
-    counts = dict(db.execute(select(ReportJob.state, func.count()).group_by(ReportJob.state)).all())
-    for state in JOB_STATES:
-        REPORT_JOBS.labels(state=state).set(counts.get(state, 0))
-    latest = [
-        db.scalar(select(func.max(column)))
-        for column in (ReportJob.created_at, ReportJob.started_at, ReportJob.finished_at)
-    ]
-    moments = [moment for moment in latest if moment is not None]
-    if moments:
-        REPORT_LAST_ACTIVITY.set(max(moments).replace(tzinfo=UTC).timestamp())
-
-
-# WeasyPrint and friends are CPU-bound: one render at a time per process, in a real thread, so
-# that the eventlet hub keeps answering RPC calls while a report is drawn.
-_render_slot = Semaphore(1)
-
-
-class LostClaim(Exception):
-    """Another build took the job over; this build stops and records nothing."""
-
-
-class Broker(DependencyProvider):
-    """Publishing to the work queues with the container's broker URI."""
-
-    def get_dependency(self, worker_ctx):  # noqa: ANN001, ANN201
-        uri = self.container.config["AMQP_URI"]
-
-        class _Broker:
-            @staticmethod
-            def publish(queue: str, bodies: list[dict]) -> int:
-                return workqueue.publish(uri, queue, bodies)
-
-            @staticmethod
-            def ready_count(queue: str) -> int | None:
-                return workqueue.ready_count(uri, queue)
-
-        return _Broker()
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() + "Z" if moment else None
 
 
 def job_dict(job: ReportJob, file: ReportFile | None) -> dict:
@@ -147,9 +73,9 @@ def job_dict(job: ReportJob, file: ReportFile | None) -> dict:
         "run_id": job.run_id,
         "requested_by": job.requested_by,
         "notify": bool(job.notify_email),
-        "created_at": _iso(job.created_at),
-        "started_at": _iso(job.started_at),
-        "finished_at": _iso(job.finished_at),
+        "created_at": runs.iso(job.created_at),
+        "started_at": runs.iso(job.started_at),
+        "finished_at": runs.iso(job.finished_at),
         "build_seconds": job.build_seconds,
         "file": None
         if file is None
@@ -339,15 +265,15 @@ class ReportingService:
 
     @rpc
     def list_annual_runs(self) -> list[dict]:
-        runs = self.db.scalars(select(AnnualRun).order_by(AnnualRun.year.desc())).all()
-        return [self._run_dict(run) for run in runs]
+        found = self.db.scalars(select(AnnualRun).order_by(AnnualRun.year.desc())).all()
+        return [runs.run_dict(self.db, run) for run in found]
 
     @rpc
     def get_annual_run(self, year: int, with_jobs: bool = False) -> dict:
         run = self.db.scalar(select(AnnualRun).where(AnnualRun.year == year))
         if run is None:
             raise NotFound(f"no annual run for {year}", field="year")
-        found = self._run_dict(run)
+        found = runs.run_dict(self.db, run)
         if with_jobs:
             run_jobs = self.db.scalars(
                 select(ReportJob).where(ReportJob.run_id == run.id).order_by(ReportJob.id)
@@ -357,30 +283,6 @@ class ReportingService:
                 for j, job in zip(self._with_files(run_jobs), run_jobs, strict=True)
             ]
         return found
-
-    def _run_counts(self, run_id: int) -> dict[str, int]:
-        rows = self.db.execute(
-            select(ReportJob.state, func.count())
-            .where(ReportJob.run_id == run_id)
-            .group_by(ReportJob.state)
-        ).all()
-        return {state: int(count) for state, count in rows}
-
-    def _run_dict(self, run: AnnualRun) -> dict:
-        counts = self._run_counts(run.id)
-        return {
-            "id": run.id,
-            "year": run.year,
-            "state": run.state,
-            "requested_by": run.requested_by,
-            "requested_at": _iso(run.requested_at),
-            "completed_at": _iso(run.completed_at),
-            "total": run.total,
-            "done": counts.get("ready", 0),
-            "failed": counts.get("failed", 0),
-            "building": counts.get("building", 0),
-            "queued": counts.get("queued", 0),
-        }
 
     # -- the annual run ---------------------------------------------------------------------
 
@@ -439,7 +341,7 @@ class ReportingService:
                         requested_by=requested_by,
                     )
                 )
-            self._progress_event(run, {"queued": len(items)})
+            runs.progress_event(self.db, run, {"queued": len(items)})
             try:
                 self.db.commit()
             except IntegrityError:
@@ -456,43 +358,13 @@ class ReportingService:
             )
         ).all()
         self._publish_jobs(list(pending))
-        return self._run_dict(run)
-
-    def _progress_event(self, run: AnnualRun, counts: dict[str, int]) -> None:
-        outbox.add_event(
-            self.db,
-            Outbox,
-            "annual_run_progressed",
-            {
-                "run_id": run.id,
-                "year": run.year,
-                "state": run.state,
-                "total": run.total,
-                "done": counts.get("ready", 0),
-                "failed": counts.get("failed", 0),
-            },
-            None,
-        )
+        return runs.run_dict(self.db, run)
 
     def _maybe_complete(self, run_id: int) -> None:
         """Mark the run completed once every job is ready or failed; exactly one worker does."""
-        run = self.db.get(AnnualRun, run_id)
-        counts = self._run_counts(run_id)
-        if run is None or counts.get("ready", 0) + counts.get("failed", 0) < run.total:
-            return
-        moved = self.db.execute(
-            update(AnnualRun)
-            .where(AnnualRun.id == run_id, AnnualRun.state != "completed")
-            .values(state="completed", completed_at=utcnow())
-        )
-        if moved.rowcount != 1:
-            self.db.rollback()
-            return
-        self.db.refresh(run)
-        self._progress_event(run, counts)
-        self.db.commit()
-        self._relay()
-        log.info("reporting: annual run %s completed", run.year)
+        if runs.complete(self.db, run_id):
+            self._relay()
+            log.info("reporting: annual run %s completed", self.db.get(AnnualRun, run_id).year)
 
     # -- building ---------------------------------------------------------------------------
 
@@ -518,233 +390,24 @@ class ReportingService:
         except (KeyError, TypeError, ValueError):
             log.error("reporting: a build message without a job id was dropped")
             return
-        token = self._claim(job_id, redelivered)
+        token = pipeline.claim(self.db, job_id, redelivered)
         if token is not None:
             self._build(job_id, token)
 
-    def _claim(self, job_id: int, redelivered: bool) -> str | None:
-        now = utcnow()
-        taken_over = ReportJob.claimed_until < now
-        if redelivered:
-            # The consumer that held this message is gone (RabbitMQ only redelivers then).
-            taken_over = or_(taken_over, ReportJob.claimed_until.is_not(None))
-        token = secrets.token_hex(8)
-        claimed = self.db.execute(
-            update(ReportJob)
-            .where(
-                ReportJob.id == job_id,
-                or_(
-                    and_(
-                        ReportJob.state == "queued",
-                        or_(ReportJob.retry_at.is_(None), ReportJob.retry_at <= now),
-                    ),
-                    and_(ReportJob.state == "building", taken_over),
-                ),
-            )
-            .values(
-                state="building",
-                step="collecting",
-                progress=jobs.STEPS["collecting"],
-                claim_token=token,
-                claimed_until=now + timedelta(seconds=LEASE_SECONDS),
-                attempts=ReportJob.attempts + 1,
-                started_at=func.coalesce(ReportJob.started_at, now),
-                retry_at=None,
-            )
-        )
-        self.db.commit()
-        return token if claimed.rowcount == 1 else None
-
-    def _step(self, job_id: int, token: str, step: str) -> None:
-        moved = self.db.execute(
-            update(ReportJob)
-            .where(ReportJob.id == job_id, ReportJob.claim_token == token)
-            .values(
-                step=step,
-                progress=jobs.STEPS[step],
-                claimed_until=utcnow() + timedelta(seconds=LEASE_SECONDS),
-            )
-        )
-        self.db.commit()
-        if moved.rowcount != 1:
-            raise LostClaim(job_id)
-
     def _build(self, job_id: int, token: str) -> None:
+        """The pipeline builds and records; then the events, the run and the e-mail follow."""
         job = self.db.get(ReportJob, job_id)
-        started = time.perf_counter()
-        root = storage.reports_dir()
-        try:
-            with eventlet.Timeout(COLLECT_TIMEOUT):
-                sources = self._collect(job)
-            self._step(job_id, token, "assembling")
-            document = assemble(job.kind, sources, job.language, datetime.now(UTC))
-            self._step(job_id, token, "rendering")
-            with _render_slot:
-                data = tpool.execute(render, document, job.format)
-            self._step(job_id, token, "storing")
-            storage.remove_strays(root, job.year, job.id)
-            relative = storage.relative_path(job.year, job.id, token, FORMATS[job.format].extension)
-            sha256 = storage.write(root, relative, data)
-        except LostClaim:
-            log.info("reporting: job %s was taken over by another build", job_id)
+        state = pipeline.build(self.db, job, token, self._collect)
+        if state is None:
             return
-        except (NotFound, KeyError, ValidationFailed) as exc:
-            self._failed(job_id, token, f"no data for this report: {exc}", permanent=True)
-            return
-        except (Exception, eventlet.Timeout) as exc:  # noqa: BLE001 - retried with backoff
-            log.exception("reporting: building job %s failed", job_id)
-            self._failed(job_id, token, f"{type(exc).__name__}: {exc}"[:300], permanent=False)
-            return
-        name = self._file_name(job, sources)
-        if not self._finish(job, token, relative, sha256, data, name, document, started):
-            storage.remove(root, relative)
+        self._relay()
+        if job.run_id is not None and state in ("ready", "failed"):
+            self._maybe_complete(job.run_id)
+        if state == "ready" and job.notify_email:
+            self._notify(job.id)
 
     def _collect(self, job: ReportJob) -> dict:
-        """Everything the report shows, from the services that own it."""
-        year = job.year
-        if job.kind == "national":
-            return {
-                "round": self.survey.get_round(year),
-                "questionnaire": self.survey.get_questionnaire(year),
-                "national": self.benchmark.get_national(year),
-                "development": self.benchmark.get_development(),
-            }
-        municipality_id = job.municipality_id
-        units = self.survey.list_units(municipality_id)
-        sources = {
-            "municipality": self.survey.get_municipality(municipality_id),
-            "round": self.survey.get_round(year),
-            "questionnaire": self.survey.get_questionnaire(year),
-            "scores": self.scoring.get_scores(municipality_id, year),
-            "history": self.scoring.get_history(municipality_id),
-            "answers": self.survey.get_answers(municipality_id, year, all_units=True),
-            "units": units,
-        }
-        if job.kind == "unit":
-            unit = next((u for u in units if u["id"] == job.unit_id), None)
-            if unit is None:
-                raise NotFound(f"no unit {job.unit_id}", field="unit_id")
-            sources["unit"] = unit
-            return sources
-        try:
-            sources["benchmark"] = self.benchmark.get_benchmark(municipality_id, year)
-        except NotFound:
-            sources["benchmark"] = None
-        try:
-            sources["national_series"] = self.benchmark.get_national_series()
-        except NotFound:
-            sources["national_series"] = None
-        return sources
-
-    @staticmethod
-    def _file_name(job: ReportJob, sources: dict) -> str:
-        if job.kind == "unit":
-            name = sources["unit"]["name"]
-        elif job.kind == "municipality":
-            name = sources["municipality"]["name"]
-        else:
-            name = None
-        return jobs.filename(job.kind, job.year, job.language, job.format, name)
-
-    def _finish(
-        self,
-        job: ReportJob,
-        token: str,
-        relative: str,
-        sha256: str,
-        data: bytes,
-        name: str,
-        document: dict,
-        started: float,
-    ) -> bool:
-        """Record the file and mark the job ready in one transaction, if the claim holds."""
-        seconds = round(time.perf_counter() - started, 3)
-        moved = self.db.execute(
-            update(ReportJob)
-            .where(
-                ReportJob.id == job.id,
-                ReportJob.claim_token == token,
-                ReportJob.state == "building",
-            )
-            .values(
-                state="ready",
-                step="ready",
-                progress=100,
-                finished_at=utcnow(),
-                claim_token=None,
-                claimed_until=None,
-                error=None,
-                title=f"{document['title']} – {document['subtitle']}"[:200],
-                build_seconds=seconds,
-                notify_state="pending" if job.notify_email else None,
-            )
-        )
-        if moved.rowcount != 1:
-            self.db.rollback()
-            return False
-        self.db.add(
-            ReportFile(
-                job_id=job.id,
-                filename=name,
-                content_type=FORMATS[job.format].content_type,
-                path=relative,
-                size=len(data),
-                sha256=sha256,
-            )
-        )
-        outbox.add_event(
-            self.db,
-            Outbox,
-            "report_ready",
-            {
-                "job_id": job.id,
-                "kind": job.kind,
-                "year": job.year,
-                "unit_id": job.unit_id,
-                "format": job.format,
-                "language": job.language,
-                "sha256": sha256,
-                "size": len(data),
-                "run_id": job.run_id,
-            },
-            job.municipality_id,
-        )
-        if job.run_id is not None:
-            self._progress_event(self.db.get(AnnualRun, job.run_id), self._run_counts(job.run_id))
-        try:
-            self.db.commit()
-        except IntegrityError:
-            self.db.rollback()
-            return False
-        REPORTS_BUILT.labels(kind=job.kind, format=job.format).inc()
-        self._relay()
-        if job.run_id is not None:
-            self._maybe_complete(job.run_id)
-        if job.notify_email:
-            self._notify(job.id)
-        return True
-
-    def _failed(self, job_id: int, token: str, reason: str, permanent: bool) -> None:
-        job = self.db.get(ReportJob, job_id)
-        if job is None or job.claim_token != token:
-            return
-        REPORT_FAILURES.labels(kind=job.kind, permanent=str(permanent).lower()).inc()
-        if permanent or jobs.gives_up(job.attempts):
-            job.state, job.step, job.progress = "failed", "failed", 100
-            job.finished_at = utcnow()
-            log.warning("reporting: job %s failed for good: %s", job_id, reason)
-        else:
-            job.state, job.step, job.progress = "queued", "queued", 0
-            job.retry_at = utcnow() + jobs.retry_delay(job.attempts)
-            job.published_at = None
-        job.error, job.claim_token, job.claimed_until = reason[:300], None, None
-        if job.run_id is not None and job.state == "failed":
-            self.db.flush()
-            self._progress_event(self.db.get(AnnualRun, job.run_id), self._run_counts(job.run_id))
-        self.db.commit()
-        self._relay()
-        if job.run_id is not None and job.state == "failed":
-            self._maybe_complete(job.run_id)
+        return sources.collect(job, self.survey, self.scoring, self.benchmark)
 
     # -- e-mail, events, sweeping -----------------------------------------------------------
 

@@ -1,5 +1,6 @@
 """Durable work queues shared by every reporting worker: consuming one message at a time with
-an ack after the work is done, and publishing with publisher confirms.
+an ack after the work is done (``queue_work``), and publishing with publisher confirms
+(``publish``; in the service through the ``Broker`` dependency).
 
 nameko's own ``consume`` shares one channel (and a prefetch of ``max_workers``) with the RPC
 entrypoints, so ten report builds could take every worker slot and starve ``list_reports``.
@@ -21,7 +22,7 @@ from amqp.exceptions import ConnectionError as AmqpConnectionError
 from eventlet.event import Event
 from kombu import Connection, Queue
 from kombu.exceptions import OperationalError
-from nameko.extensions import Entrypoint
+from nameko.extensions import DependencyProvider, Entrypoint
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +117,24 @@ class QueueWork(Entrypoint):
 
 
 queue_work = QueueWork.decorator
+
+
+class Broker(DependencyProvider):
+    """Publishing to the work queues with the container's broker URI."""
+
+    def get_dependency(self, worker_ctx):  # noqa: ANN001, ANN201
+        uri = self.container.config["AMQP_URI"]
+
+        class _Broker:
+            @staticmethod
+            def publish(queue: str, bodies: list[dict]) -> int:
+                return publish(uri, queue, bodies)
+
+            @staticmethod
+            def ready_count(queue: str) -> int | None:
+                return ready_count(uri, queue)
+
+        return _Broker()
 
 
 def publish(amqp_uri: str, queue_name: str, bodies: Iterable[dict]) -> int:

@@ -13,8 +13,14 @@ os.environ.setdefault("BENCHMARK_RECONCILE_SECONDS", "2")
 
 import pytest  # noqa: E402
 from kombu import Connection  # noqa: E402
+from sqlalchemy import create_engine  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
 
+from services.common.db import run_migrations  # noqa: E402
+from services.reporting import municipality  # noqa: E402
+from services.reporting.service import MIGRATIONS  # noqa: E402
 from services.reporting.workqueue import REQUEST_QUEUE, WORK_QUEUE  # noqa: E402
+from tests.reporting import samples  # noqa: E402
 from tests.support.questionnaires import SMALL_2026  # noqa: E402
 from tests.support.services import ACTOR  # noqa: E402
 
@@ -90,3 +96,26 @@ def reports_dir(tmp_path, monkeypatch):
     path = tmp_path / "reports"
     monkeypatch.setenv("REPORTS_DIR", str(path))
     return path
+
+
+@pytest.fixture(scope="module")
+def aarhus_sources() -> dict:
+    """Aarhus' sources for 2025 as the service would collect them (from the demo history)."""
+    return samples.municipality_sources(samples.AARHUS)
+
+
+@pytest.fixture(scope="module")
+def aarhus(aarhus_sources) -> dict:
+    """Aarhus' municipality report in Danish."""
+    return municipality.municipality_report(aarhus_sources, "da", samples.WHEN)
+
+
+@pytest.fixture
+def db(pg_database) -> Session:
+    """A session on a fresh reporting database with its migrations."""
+    url = pg_database("reporting")
+    run_migrations(url, MIGRATIONS)
+    engine = create_engine(url)
+    with Session(engine) as session:
+        yield session
+    engine.dispose()

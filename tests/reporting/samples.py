@@ -9,6 +9,11 @@ those a running platform would publish, without starting one.
 from __future__ import annotations
 
 import functools
+import io
+import re
+from datetime import UTC, datetime
+
+from pypdf import PdfReader
 
 from services.benchmark import development, engine
 from services.common.config import DATA_DIR
@@ -18,6 +23,8 @@ from services.survey.questionnaire_format import parse_questionnaire
 from tools import demo_history
 
 YEARS = (2021, 2022, 2023, 2024, 2025)
+AARHUS = 751
+WHEN = datetime(2026, 11, 28, 9, 30, tzinfo=UTC)
 UNIT_NAMES = ("Borgerservice og Digitalisering", "Børn og Unge", "Social og Sundhed")
 
 
@@ -175,3 +182,13 @@ def national_sources(year: int = 2025) -> dict:
         "national": national(year),
         "development": kl_development(),
     }
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    """The text of each page of a PDF, as a reader would copy it."""
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def mentions(text: str, name: str) -> bool:
+    """Whether ``name`` stands in ``text`` as a word of its own."""
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None

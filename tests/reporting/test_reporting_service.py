@@ -277,6 +277,11 @@ def test_annual_run_shared_by_two_workers_builds_each_report_once(platform, repo
     assert len([k for k, _ in EventLog.seen if k == "report_ready"]) == 25
 
     national = next(j for j in found if j["kind"] == "national")
+    assert platform.reporting.list_annual_runs() == [platform.reporting.get_annual_run(YEAR)]
+    listed = platform.reporting.list_national_reports(YEAR)
+    assert [(j["id"], j["file"]["sha256"]) for j in listed] == [
+        (national["id"], national["file"]["sha256"])
+    ]
     data = base64.b64decode(platform.reporting.download_national_report(national["id"])["content"])
     text_, pages = pdf_text(data)
     assert "National baseline 2026" in text_

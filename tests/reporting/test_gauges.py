@@ -4,12 +4,9 @@ alert: counted from the jobs table, so every reporting worker publishes the same
 from datetime import UTC, datetime
 
 from prometheus_client import REGISTRY
-from sqlalchemy import create_engine
-from sqlalchemy.orm import Session
 
-from services.common.db import run_migrations
+from services.reporting.gauges import update_job_gauges
 from services.reporting.models import ReportJob
-from services.reporting.service import MIGRATIONS, update_job_gauges
 
 
 def job(state: str, created: datetime, **moments: datetime) -> ReportJob:
@@ -30,24 +27,19 @@ def gauge(name: str, **labels: str) -> float | None:
     return REGISTRY.get_sample_value(name, labels)
 
 
-def test_jobs_are_counted_by_state_and_the_latest_activity_is_published(pg_database):
-    url = pg_database("reporting")
-    run_migrations(url, MIGRATIONS)
-    engine = create_engine(url)
+def test_jobs_are_counted_by_state_and_the_latest_activity_is_published(db):
     queued_at = datetime(2026, 3, 1, 9, 0)
     finished_at = datetime(2026, 3, 1, 9, 30)
-    with Session(engine) as db:
-        db.add_all(
-            [
-                job("queued", queued_at),
-                job("queued", datetime(2026, 3, 1, 8, 0)),
-                job("building", datetime(2026, 3, 1, 7, 0), started_at=datetime(2026, 3, 1, 9, 10)),
-                job("ready", datetime(2026, 3, 1, 6, 0), finished_at=finished_at),
-            ]
-        )
-        db.commit()
-        update_job_gauges(db)
-    engine.dispose()
+    db.add_all(
+        [
+            job("queued", queued_at),
+            job("queued", datetime(2026, 3, 1, 8, 0)),
+            job("building", datetime(2026, 3, 1, 7, 0), started_at=datetime(2026, 3, 1, 9, 10)),
+            job("ready", datetime(2026, 3, 1, 6, 0), finished_at=finished_at),
+        ]
+    )
+    db.commit()
+    update_job_gauges(db)
 
     assert gauge("platform_report_jobs", state="queued") == 2
     assert gauge("platform_report_jobs", state="building") == 1
