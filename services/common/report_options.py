@@ -15,7 +15,6 @@ from services.common.catalogs import (
     LANGUAGES,  # noqa: F401 - reports speak the catalogues' languages
 )
 
-KINDS = ("municipality", "unit", "national")
 MUNICIPAL_KINDS = ("municipality", "unit")
 
 
