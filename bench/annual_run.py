@@ -1,6 +1,6 @@
 """Time KL's annual report run for the 98 demo municipalities with one and with two workers.
 
-``.venv/bin/python -m bench.annual_run`` starts survey, scoring, benchmark and delegation as
+``.venv/bin/python -m bench.annual_run`` starts survey, scoring, benchmark, delegation and mail as
 processes on a private platform (``bench.platform``: own vhost, fresh PostgreSQL databases),
 loads the demo history (2021-2025, every municipality with its units) and closes 2025, then runs
 the annual run of 2025 on fresh reporting databases: once with one reporting worker, once with

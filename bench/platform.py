@@ -86,7 +86,7 @@ class BenchPlatform:
     before it is stopped.
     """
 
-    SERVICES = ("survey", "scoring", "benchmark", "delegation")
+    SERVICES = ("survey", "scoring", "benchmark", "delegation", "mail")
 
     def __init__(self, services: tuple[str, ...] = SERVICES) -> None:
         self.services = services

@@ -1,6 +1,6 @@
-"""Account e-mails (invitation, password reset) go out through the delegation service's mail
-outbox, so the platform has one mailer with one retry policy. The gateway hands over the clear
-token once; the outbox keeps it only until SMTP has the mail."""
+"""Account e-mails (invitation, password reset) go out through the mail service, so the
+platform has one mailer with one retry policy. The gateway hands over the clear token once; the
+mail service keeps it only until SMTP has the mail."""
 
 from __future__ import annotations
 
@@ -45,22 +45,26 @@ def send_link(
     expires_da, expires_en = _when(link.expires_at)
     try:
         call(
-            "delegation",
-            "queue_account_mail",
-            user.municipality_id,
-            f"{purpose}:{user.id}:{token_hash(link.token)[:16]}",
-            KINDS[purpose],
-            {"name": user.name, "email": user.email},
+            "mail",
+            "queue_mail",
+            f"account:{purpose}:{user.id}:{token_hash(link.token)[:16]}",
             {
-                "municipality_name": municipality_name,
-                "inviter_name": inviter_name,
-                "role_da": role_da,
-                "role_en": role_en,
-                "expires_da": expires_da,
-                "expires_en": expires_en,
+                "kind": KINDS[purpose],
+                "municipality_id": user.municipality_id,
+                "to_name": user.name,
+                "to_addr": user.email,
+                "context": {
+                    "name": user.name,
+                    "email": user.email,
+                    "municipality_name": municipality_name,
+                    "inviter_name": inviter_name,
+                    "role_da": role_da,
+                    "role_en": role_en,
+                    "expires_da": expires_da,
+                    "expires_en": expires_en,
+                },
+                "link": {"token": link.token, "path": LINK_PATHS[purpose]},
             },
-            link.token,
-            LINK_PATHS[purpose],
         )
     except (ServiceUnavailable, PlatformError):
         return False

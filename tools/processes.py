@@ -24,6 +24,7 @@ SERVICE_CLASSES = {
     "delegation": "services.delegation.service:DelegationService",
     "benchmark": "services.benchmark.service:BenchmarkService",
     "reporting": "services.reporting.service:ReportingService",
+    "mail": "services.mail.service:MailService",
 }
 
 

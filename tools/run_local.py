@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         "AMQP_URI": config.amqp_uri(),
     }
     env.setdefault("GATEWAY_SECRET_KEY", os.environ.get("GATEWAY_SECRET_KEY", os.urandom(24).hex()))
-    print("Starter platformen (survey, scoring, delegation, benchmark, reporting, gateway) ...")
+    print("Starter platformen (survey, scoring, delegation, benchmark, reporting, mail, gateway)")
     try:
         catcher, inbox = start_mail(env, args.port)
     except RuntimeError as exc:
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nKan ikke starte: {exc}", file=sys.stderr)
         return 2
     if catcher is not None:
-        platform.processes["mail"] = catcher
+        platform.processes["smtp"] = catcher
     try:
         logins = [] if args.no_demo else load_demo()
         url = f"http://{env['GATEWAY_HOST']}:{args.port}/"
@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def start_mail(env: dict[str, str], port: str) -> tuple[object | None, str]:
-    """Point the delegation service's SMTP at a local catcher with a web inbox, unless
+    """Point the mail service's SMTP at a local catcher with a web inbox, unless
     SMTP_HOST names a mail server already; returns the process and a line to print."""
     env.setdefault(
         "PUBLIC_BASE_URL",

@@ -24,7 +24,7 @@ SOURCE_LANGUAGE = "da"
 DOMAIN = "messages"
 FOLDERS = (
     "gateway/translations",
-    "services/delegation/translations",
+    "services/mail/translations",
     "services/reporting/translations",
 )
 

@@ -9,13 +9,14 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 VAR_DIR = Path(os.environ.get("PLATFORM_VAR_DIR", REPO_ROOT / "var"))
 DATA_DIR = REPO_ROOT / "data"
 
-SERVICES = ("survey", "delegation", "scoring", "benchmark", "reporting")
+SERVICES = ("survey", "delegation", "scoring", "benchmark", "reporting", "mail")
 DEFAULT_METRICS_PORTS = {
     "survey": 9101,
     "delegation": 9102,
     "scoring": 9103,
     "benchmark": 9104,
     "reporting": 9105,
+    "mail": 9106,
 }
 
 

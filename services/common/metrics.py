@@ -49,7 +49,16 @@ OUTBOX_PENDING = Counter(
     ["service"],
 )
 
-MAIL_KINDS = ("invitation", "reminder", "sent_back", "submitted", "digest")
+MAIL_KINDS = (
+    "invitation",
+    "reminder",
+    "sent_back",
+    "submitted",
+    "digest",
+    "account_invite",
+    "password_reset",
+    "report_ready",
+)
 MAILS_SENT = Counter("platform_mails_sent_total", "E-mails accepted by SMTP.", ["kind"])
 MAIL_FAILURES = Counter(
     "platform_mail_failures_total",

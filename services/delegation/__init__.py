@@ -1,1 +1,1 @@
-"""Delegations of questions to colleagues by e-mailed link: review, reminders, mail outbox."""
+"""Delegations of questions to colleagues by e-mailed link: review, reminders, digests."""

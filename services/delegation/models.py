@@ -1,4 +1,4 @@
-"""The delegation service's own tables: delegations, their questions, links, history, mail."""
+"""The delegation service's own tables: delegations, their questions, links, history, digests."""
 
 from __future__ import annotations
 
@@ -97,37 +97,6 @@ class Transition(Base):
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class MailMessage(Base):
-    """The mail outbox. ``idempotency_key`` makes queueing a message twice impossible;
-    ``secret`` holds a delegate's clear token only until the mail is handed to SMTP."""
-
-    __tablename__ = "mail_messages"
-    __table_args__ = (Index("ix_mail_messages_pending", "state", "next_attempt_at"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    idempotency_key: Mapped[str] = mapped_column(String(160), unique=True)
-    municipality_id: Mapped[int] = mapped_column(Integer, index=True)
-    delegation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("delegations.id"), nullable=True, index=True
-    )
-    kind: Mapped[str] = mapped_column(String(16))
-    to_name: Mapped[str] = mapped_column(String(120))
-    to_addr: Mapped[str] = mapped_column(String(254))
-    subject: Mapped[str] = mapped_column(String(300))
-    text_body: Mapped[str] = mapped_column(Text)
-    html_body: Mapped[str] = mapped_column(Text)
-    message_id: Mapped[str] = mapped_column(String(120))
-    secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    link_base: Mapped[str | None] = mapped_column(String(300), nullable=True)
-    state: Mapped[str] = mapped_column(String(12), default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    claimed_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
-    last_error: Mapped[str | None] = mapped_column(String(300), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
-
-
 class DigestSubscription(Base):
     """A coordinator or unit lead who wants the daily digest."""
 
@@ -153,6 +122,19 @@ class LinkFailure(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client_key: Mapped[str] = mapped_column(String(32), index=True)
     at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class MailRequest(Base):
+    """A ``mail.queue_mail`` call written in the transaction of the change that needs the mail,
+    deleted once the mail service has it (the clear link token leaves with it)."""
+
+    __tablename__ = "mail_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(160))
+    reference: Mapped[str | None] = mapped_column(String(80), nullable=True, index=True)
+    message: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
 class Outbox(OutboxMixin, Base):

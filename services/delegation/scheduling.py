@@ -1,4 +1,4 @@
-"""When to remind a delegate, when to retry a mail, when the daily digest is due.
+"""When to remind a delegate.
 
 Reminders follow a schedule of days before and after the due date (configurable). A reminder
 is due when the latest schedule point that has arrived is later than the last mail the delegate
@@ -9,7 +9,7 @@ reminder a day for a delegation.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from services.delegation.states import EDITABLE
 
@@ -66,14 +66,3 @@ def reminder_due(
     if last_mailed_on is not None and last_mailed_on >= point[0]:
         return None
     return point
-
-
-def retry_delay(attempts: int, base_seconds: float, max_seconds: float) -> timedelta:
-    """Exponential backoff after the ``attempts``-th failure: base, 2×base, 4×base … capped."""
-    exponent = max(0, attempts - 1)
-    return timedelta(seconds=min(max_seconds, base_seconds * (2 ** min(exponent, 30))))
-
-
-def digest_due(now_local: datetime, hour: int, last_sent_on: date | None) -> bool:
-    """The daily digest goes out once a day, at or after the configured local hour."""
-    return now_local.hour >= hour and (last_sent_on is None or last_sent_on < now_local.date())

@@ -1,23 +1,25 @@
 """The delegation service: questions handed to people by e-mailed links, reviewed, reminded.
 
 Thin on purpose: the rules live in ``states`` (the state machine), ``scope`` (which questions,
-who may delegate), ``tokens`` (links), ``scheduling`` (reminders, backoff, digest) and ``mail``
-(rendering); this class validates, calls them, commits, and publishes events and e-mails through
-outboxes in its own database. A delegate's answers go to survey over RPC only after the scope
-check here, with the delegate as the actor.
+who may delegate), ``tokens`` (links), ``scheduling`` (reminders) and ``digest`` (the daily
+overview); this class validates, calls them, commits, and publishes events through the outbox in
+its own database. An e-mail is written as a request into ``mail_requests`` in the transaction of
+the change that needs it and handed to the mail service (``mail.queue_mail``, idempotent by key)
+after the commit, or by the relay timer while mail is away. A delegate's answers go to survey
+over RPC only after the scope check here, with the delegate as the actor.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import date, datetime, timedelta
-from email.message import EmailMessage
 from pathlib import Path
 
+import eventlet
 from nameko.events import EventDispatcher
 from nameko.rpc import RpcProxy
 from nameko.timer import timer
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,27 +27,20 @@ from services.common import config, localtime, outbox
 from services.common.db import Database
 from services.common.errors import Conflict, Forbidden, NotFound, TooManyAttempts, ValidationFailed
 from services.common.localtime import LOCAL_TIME
-from services.common.metrics import (
-    DELEGATE_LINKS_REFUSED,
-    DELEGATIONS_OPEN,
-    MAIL_FAILURES,
-    MAILS_PENDING,
-    MAILS_PERMANENTLY_FAILED,
-    MAILS_SENT,
-    Metrics,
-)
+from services.common.metrics import DELEGATE_LINKS_REFUSED, DELEGATIONS_OPEN, Metrics
 from services.common.outbox import utcnow
 from services.common.questionnaire import questions_by_key
 from services.common.rpc import rpc
 from services.common.validation import load
-from services.delegation import mail, mailer, scheduling, scope, states, tokens
+from services.delegation import digest, scheduling, scope, states, tokens
+from services.delegation.errors import MailUnavailable
 from services.delegation.models import (
     DelegatedQuestion,
     Delegation,
     DelegationToken,
     DigestSubscription,
     LinkFailure,
-    MailMessage,
+    MailRequest,
     Outbox,
     Transition,
 )
@@ -57,10 +52,12 @@ from services.delegation.schemas import (
 )
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-MAIL_SEND_SECONDS = float(config.env("MAIL_SEND_SECONDS", "2"))
-REMINDER_SECONDS = float(config.env("DELEGATION_REMINDER_SECONDS", "300"))
-CLAIM_LEASE = timedelta(minutes=5)
+# A call to mail that a user's request waits for: short, so that a mail service that is away
+# slows a page by at most this (the gateway's own timeout is longer), never fails it.
+MAIL_CALL_SECONDS = 2.0
 MAIL_BATCH = 50
+REMINDER_SECONDS = float(config.env("DELEGATION_REMINDER_SECONDS", "300"))
+DELEGATE_LINK_PATH = "/delegering/"
 log = logging.getLogger(__name__)
 
 
@@ -95,6 +92,29 @@ def scope_names(delegation: Delegation) -> tuple[str, str]:
     return name, delegation.unit_name or f"unit {delegation.unit_id}"
 
 
+def overview_url(year: int) -> str:
+    return f"{public_base_url()}/runder/{year}/delegeringer"
+
+
+def mail_reference(delegation_id: int) -> str:
+    """How the mail service groups a delegation's mails."""
+    return f"delegation:{delegation_id}"
+
+
+def waiting_mail(request: MailRequest) -> dict:
+    """A mail not yet handed to the mail service, as ``mail.list_mails`` shows a pending one."""
+    return {
+        "kind": request.message["kind"],
+        "to_name": request.message["to_name"],
+        "to_addr": request.message["to_addr"],
+        "state": "pending",
+        "attempts": 0,
+        "last_error": None,
+        "created_at": _iso(request.created_at),
+        "sent_at": None,
+    }
+
+
 def delegate_actor(delegation: Delegation) -> dict:
     """How survey's answer history names a delegate: the person, with their address."""
     label = f"{delegation.delegate_name} ({delegation.delegate_email})"
@@ -106,6 +126,7 @@ class DelegationService:
 
     db: Session = Database("delegation", MIGRATIONS)
     survey = RpcProxy("survey")
+    mail = RpcProxy("mail")
     dispatch = EventDispatcher()
     metrics = Metrics()
 
@@ -142,21 +163,35 @@ class DelegationService:
             raise NotFound(f"no delegation {delegation_id}", field="delegation_id")
         return delegation
 
-    def _mails(self, delegation_ids: list[int]) -> dict[int, list[MailMessage]]:
-        found: dict[int, list[MailMessage]] = {i: [] for i in delegation_ids}
-        if delegation_ids:
-            rows = self.db.scalars(
-                select(MailMessage)
-                .where(MailMessage.delegation_id.in_(delegation_ids))
-                .order_by(MailMessage.id)
-            )
-            for row in rows:
-                found[row.delegation_id].append(row)
+    def _mails(self, delegation_ids: list[int]) -> dict[int, list[dict]]:
+        """Each delegation's mails as the mail service knows them, then those still waiting here
+        to be handed over (pending too). While mail is away only the waiting ones are shown:
+        the page shows no mail problem rather than failing."""
+        found: dict[int, list[dict]] = {i: [] for i in delegation_ids}
+        if not delegation_ids:
+            return found
+        references = {mail_reference(i): i for i in delegation_ids}
+        try:
+            by_reference = self._ask_mail("list_mails", list(references), seconds=MAIL_CALL_SECONDS)
+        except MailUnavailable:
+            log.warning("delegation: mail states unknown, the mail service did not answer")
+            by_reference = {}
+        for reference, delegation_id in references.items():
+            found[delegation_id] = list(by_reference.get(reference, []))
+        waiting = self.db.scalars(
+            select(MailRequest)
+            .where(MailRequest.reference.in_(list(references)))
+            .order_by(MailRequest.id)
+        )
+        for request in waiting:
+            found[references[request.reference]].append(waiting_mail(request))
         return found
 
-    def _summary(self, d: Delegation, mails: list[MailMessage], today: date) -> dict:
-        to_delegate = [m for m in mails if m.to_addr == d.delegate_email and m.kind != "submitted"]
-        failed = [m for m in to_delegate if m.state == "failed"]
+    def _summary(self, d: Delegation, mails: list[dict], today: date) -> dict:
+        to_delegate = [
+            m for m in mails if m["to_addr"] == d.delegate_email and m["kind"] != "submitted"
+        ]
+        failed = [m for m in to_delegate if m["state"] == "failed"]
         return {
             "id": d.id,
             "year": d.year,
@@ -181,8 +216,8 @@ class DelegationService:
             "created_at": _iso(d.created_at),
             "updated_at": _iso(d.updated_at),
             "mail_failed": bool(failed),
-            "mail_error": failed[-1].last_error if failed else None,
-            "mail_pending": sum(m.state == "pending" for m in to_delegate),
+            "mail_error": failed[-1]["last_error"] if failed else None,
+            "mail_pending": sum(m["state"] == "pending" for m in to_delegate),
         }
 
     # -- changes ----------------------------------------------------------------------------
@@ -243,171 +278,23 @@ class DelegationService:
         return outbox.add_event(self.db, Outbox, event_type, payload, d.municipality_id)
 
     def _commit_and_publish(self, rows: list) -> None:
-        """Commit, then publish this worker's events; the relay timer catches any failure."""
+        """Commit, then publish this worker's events and hand over its mails; the relay timer
+        catches any failure."""
         self.db.commit()
         if rows:
             outbox.publish(self.db, Outbox, self.dispatch, self.name, rows=rows)
+        self._hand_over_mail(self._new_requests, MAIL_CALL_SECONDS)
 
     @timer(interval=2)
     def relay_outbox(self) -> None:
         outbox.publish(self.db, Outbox, self.dispatch, self.name, older_than=timedelta(seconds=2))
-
-    # -- e-mail -----------------------------------------------------------------------------
-
-    def _queue_mail(
-        self,
-        d: Delegation,
-        kind: str,
-        key: str,
-        context: dict,
-        to_delegate: bool = True,
-    ) -> MailMessage | None:
-        """Render a message into the mail outbox; a delegate's mail gets a fresh link token."""
-        if self.db.scalar(select(MailMessage.id).where(MailMessage.idempotency_key == key)):
-            return None
-        da_name, en_name = scope_names(d)
-        secret = None
-        if to_delegate:
-            secret = tokens.new_token()
-            self.db.add(DelegationToken(delegation_id=d.id, token_hash=tokens.token_hash(secret)))
-        full = {
-            "municipality_name": d.municipality_name,
-            "delegate_name": d.delegate_name,
-            "delegator_name": d.delegator_name,
-            "scope_name_da": da_name,
-            "scope_name_en": en_name,
-            "year": d.year,
-            "due_date": d.due_date,
-            "expires_on": d.due_date + timedelta(days=grace_days()),
-            "message": d.message,
-            "question_count": len(d.question_keys),
-            "link": mail.LINK_PLACEHOLDER,
-            **context,
-        }
-        rendered = mail.render(kind, full)
-        settings = mailer.SmtpSettings.from_env()
-        row = MailMessage(
-            idempotency_key=key,
-            municipality_id=d.municipality_id,
-            delegation_id=d.id,
-            kind=kind,
-            to_name=d.delegate_name if to_delegate else d.delegator_name,
-            to_addr=d.delegate_email if to_delegate else d.delegator_email,
-            subject=rendered.subject[:300],
-            text_body=rendered.text,
-            html_body=rendered.html,
-            message_id=mail.message_id(key, settings.sender_domain),
-            secret=secret,
-            link_base=f"{public_base_url()}/delegering/" if to_delegate else None,
-        )
-        self.db.add(row)
-        return row
-
-    @timer(interval=MAIL_SEND_SECONDS)
-    def send_mail(self) -> int:
-        """Hand due messages to SMTP, each exactly once as far as this database can tell."""
-        now = utcnow()
-        candidates = self.db.scalars(
-            select(MailMessage.id)
-            .where(
-                MailMessage.state == "pending",
-                MailMessage.next_attempt_at <= now,
-                or_(MailMessage.claimed_until.is_(None), MailMessage.claimed_until < now),
-            )
-            .order_by(MailMessage.id)
+        waiting = self.db.scalars(
+            select(MailRequest)
+            .where(MailRequest.created_at <= utcnow() - timedelta(seconds=2))
+            .order_by(MailRequest.id)
             .limit(MAIL_BATCH)
         ).all()
-        self._update_gauges()
-        claimed = []
-        for mail_id in candidates:
-            result = self.db.execute(
-                update(MailMessage)
-                .where(
-                    MailMessage.id == mail_id,
-                    MailMessage.state == "pending",
-                    or_(MailMessage.claimed_until.is_(None), MailMessage.claimed_until < now),
-                )
-                .values(claimed_until=now + CLAIM_LEASE)
-            )
-            if result.rowcount == 1:
-                claimed.append(mail_id)
-        self.db.commit()
-        if not claimed:
-            return 0
-        settings = mailer.SmtpSettings.from_env()
-        sent = 0
-        try:
-            with mailer.connect(settings) as client:
-                for index, mail_id in enumerate(claimed):
-                    row = self.db.get(MailMessage, mail_id)
-                    try:
-                        mailer.send(client, self._mime(row, settings), settings.sender)
-                    except mailer.SendFailed as exc:
-                        self._failed(row, exc)
-                        if not exc.permanent:
-                            self._release(claimed[index + 1 :])
-                            break
-                        continue
-                    row.state, row.sent_at = "sent", utcnow()
-                    row.secret, row.claimed_until, row.last_error = None, None, None
-                    self.db.commit()
-                    MAILS_SENT.labels(kind=row.kind).inc()
-                    sent += 1
-        except mailer.SendFailed as exc:
-            for mail_id in claimed:
-                row = self.db.get(MailMessage, mail_id)
-                if row.state == "pending" and row.sent_at is None:
-                    self._failed(row, exc)
-        return sent
-
-    def _mime(self, row: MailMessage, settings: mailer.SmtpSettings) -> EmailMessage:
-        link = f"{row.link_base}{row.secret}" if row.secret and row.link_base else None
-        return mail.build_message(
-            subject=row.subject,
-            text=row.text_body,
-            html=row.html_body,
-            to_name=row.to_name,
-            to_addr=row.to_addr,
-            from_addr=settings.sender,
-            msg_id=row.message_id,
-            created_at=row.created_at,
-            link=link,
-        )
-
-    def _failed(self, row: MailMessage, exc: mailer.SendFailed) -> None:
-        """Permanent: shown to the coordinator. Temporary: back off, or give up after days."""
-        row.attempts += 1
-        row.claimed_until = None
-        row.last_error = exc.reason[:300]
-        give_up = timedelta(hours=float(config.env("MAIL_GIVE_UP_HOURS", "72")))
-        if exc.permanent or utcnow() - row.created_at > give_up:
-            row.state, row.secret = "failed", None
-            MAILS_PERMANENTLY_FAILED.labels(kind=row.kind).inc()
-            log.warning("mail #%s (%s) failed permanently: %s", row.id, row.kind, exc.reason)
-        else:
-            row.next_attempt_at = utcnow() + scheduling.retry_delay(
-                row.attempts,
-                float(config.env("MAIL_RETRY_BASE_SECONDS", "30")),
-                float(config.env("MAIL_RETRY_MAX_SECONDS", "3600")),
-            )
-            MAIL_FAILURES.labels(kind=row.kind).inc()
-            log.info("mail #%s (%s) not sent yet: %s", row.id, row.kind, exc.reason)
-        self.db.commit()
-
-    def _release(self, mail_ids: list[int]) -> None:
-        if mail_ids:
-            self.db.execute(
-                update(MailMessage).where(MailMessage.id.in_(mail_ids)).values(claimed_until=None)
-            )
-            self.db.commit()
-
-    def _update_gauges(self) -> None:
-        MAILS_PENDING.set(
-            self.db.scalar(
-                select(func.count()).select_from(MailMessage).where(MailMessage.state == "pending")
-            )
-            or 0
-        )
+        self._hand_over_mail(list(waiting), config.rpc_timeout())
         DELEGATIONS_OPEN.set(
             self.db.scalar(
                 select(func.count())
@@ -416,6 +303,93 @@ class DelegationService:
             )
             or 0
         )
+
+    # -- e-mail ---------------------------------------------------------------------------
+
+    def _ask_mail(self, method: str, *args: object, seconds: float | None = None) -> object:
+        """An RPC to the mail service, bounded: nameko's own calls wait for ever."""
+        try:
+            with eventlet.Timeout(seconds or config.rpc_timeout()):
+                return getattr(self.mail, method)(*args)
+        except (Exception, eventlet.Timeout) as exc:  # noqa: BLE001 - any failure: not now
+            if isinstance(exc, ValidationFailed):
+                raise
+            raise MailUnavailable("the mail service did not answer") from exc
+
+    @property
+    def _new_requests(self) -> list[MailRequest]:
+        """The mail requests this worker wrote (kept on the session until handed over)."""
+        return self.db.info.setdefault("mail_requests", [])
+
+    def _hand_over_mail(self, requests: list[MailRequest], seconds: float) -> None:
+        """Give committed requests to the mail service; one that is handed over is deleted, so
+        the clear link token leaves this database. Stops at the first failure (mail is away)."""
+        while requests:
+            request = requests.pop(0)
+            try:
+                self._ask_mail(
+                    "queue_mail", request.idempotency_key, request.message, seconds=seconds
+                )
+            except MailUnavailable:
+                requests.clear()
+                log.info("delegation: mail %s waits for the mail service", request.idempotency_key)
+                return
+            except ValidationFailed as exc:
+                log.error(
+                    "delegation: the mail service refused %s: %s", request.idempotency_key, exc
+                )
+            self.db.execute(MailRequest.__table__.delete().where(MailRequest.id == request.id))
+            self.db.commit()
+
+    def _queue_mail(
+        self,
+        d: Delegation,
+        kind: str,
+        key: str,
+        context: dict,
+        to_delegate: bool = True,
+    ) -> None:
+        """Request a delegation's mail in the caller's transaction; a delegate's gets a fresh link.
+
+        The mail service renders it; it is handed over after the commit (``_hand_over_mail``).
+        """
+        da_name, en_name = scope_names(d)
+        link = None
+        if to_delegate:
+            secret = tokens.new_token()
+            self.db.add(DelegationToken(delegation_id=d.id, token_hash=tokens.token_hash(secret)))
+            link = {"token": secret, "path": DELEGATE_LINK_PATH}
+        full = {
+            "municipality_name": d.municipality_name,
+            "delegate_name": d.delegate_name,
+            "delegator_name": d.delegator_name,
+            "scope_name_da": da_name,
+            "scope_name_en": en_name,
+            "year": d.year,
+            "due_date": d.due_date.isoformat(),
+            "expires_on": (d.due_date + timedelta(days=grace_days())).isoformat(),
+            "message": d.message,
+            "question_count": len(d.question_keys),
+            **context,
+        }
+        message = {
+            "kind": kind,
+            "municipality_id": d.municipality_id,
+            "reference": mail_reference(d.id),
+            "to_name": d.delegate_name if to_delegate else d.delegator_name,
+            "to_addr": d.delegate_email if to_delegate else d.delegator_email,
+            "context": full,
+            "link": link,
+        }
+        self._request_mail(key, message)
+
+    def _request_mail(self, key: str, message: dict) -> None:
+        """A ``queue_mail`` call written down in the caller's transaction."""
+        request = MailRequest(
+            idempotency_key=key, reference=message.get("reference"), message=message
+        )
+        self.db.add(request)
+        self._new_requests.append(request)
 
     # -- coordinator: create and manage -----------------------------------------------------
 
@@ -587,19 +561,7 @@ class DelegationService:
             }
             for t in transitions
         ]
-        detail["mails"] = [
-            {
-                "kind": m.kind,
-                "to_name": m.to_name,
-                "to_addr": m.to_addr,
-                "state": m.state,
-                "attempts": m.attempts,
-                "last_error": m.last_error,
-                "created_at": _iso(m.created_at),
-                "sent_at": _iso(m.sent_at),
-            }
-            for m in mails
-        ]
+        detail["mails"] = mails
         return detail
 
     @rpc
@@ -644,18 +606,19 @@ class DelegationService:
         actor = load(ManagerSchema(), actor)
         d = self._managed(municipality_id, delegation_id, actor, lock=True)
         rows = self._move(d, "revoke", actor, (comment or "").strip() or None)
-        self._cancel_pending_links(d)
         self._commit_and_publish(rows)
+        self._cancel_pending_links(d)
         return self.get_delegation(municipality_id, delegation_id, actor)
 
     def _cancel_pending_links(self, d: Delegation) -> None:
-        """A closed delegation's unsent mails carry links that no longer work: drop them."""
-        self.db.execute(
-            update(MailMessage)
-            .where(MailMessage.delegation_id == d.id, MailMessage.state == "pending")
-            .where(MailMessage.secret.is_not(None))
-            .values(state="cancelled", secret=None, claimed_until=None)
-        )
+        """A closed delegation's unsent mails carry links that no longer work: drop them.
+
+        After the commit and best effort: the link is refused anyway once the delegation is
+        closed, so a mail service that is away costs at most a mail with a dead link."""
+        try:
+            self._ask_mail("cancel_links", mail_reference(d.id), seconds=MAIL_CALL_SECONDS)
+        except MailUnavailable:
+            log.warning("delegation: unsent links of delegation %s not cancelled", d.id)
 
     @rpc
     def redelegate(self, municipality_id: int, delegation_id: int, data: dict, actor: dict) -> dict:
@@ -667,7 +630,6 @@ class DelegationService:
         self._check_due_date(fields["due_date"])
         comment = f"re-delegated to {fields['delegate_name']}"
         rows = self._move(old, "redelegate", actor, comment)
-        self._cancel_pending_links(old)
         self.db.flush()
         questionnaire = self.survey.get_questionnaire(old.year)
         new_fields = {
@@ -696,6 +658,7 @@ class DelegationService:
             {"questions": [{"text": known[k]["text"]} for k in d.question_keys if k in known]},
         )
         self._commit_and_publish(rows)
+        self._cancel_pending_links(old)
         return self._summary(d, self._mails([d.id])[d.id], localtime.local_today())
 
     @rpc
@@ -802,15 +765,15 @@ class DelegationService:
                 continue
             kind = point[1]
             d.last_mailed_on = today
-            # One key per delegation and day: the database itself forbids a second reminder.
-            row = self._queue_mail(
+            # One key per delegation and day: the mail service refuses a second reminder.
+            self._queue_mail(
                 d,
                 "reminder",
                 f"reminder:{d.id}:{today.isoformat()}",
                 {"overdue": kind == "overdue"},
             )
-            self.db.commit()
-            queued += row is not None
+            self._commit_and_publish([])
+            queued += 1
         self.db.execute(
             LinkFailure.__table__.delete().where(LinkFailure.at < utcnow() - self._link_window())
         )
@@ -826,17 +789,29 @@ class DelegationService:
         for sub in self.db.scalars(
             select(DigestSubscription).where(DigestSubscription.enabled.is_(True))
         ).all():
-            if not sub.email or not scheduling.digest_due(now_local, hour, sub.last_sent_on):
+            if not sub.email or not digest.digest_due(now_local, hour, sub.last_sent_on):
                 continue
             sub.last_sent_on = now_local.date()
-            rows = self._digest_rows(sub)
+            delegations, rows = self._digest_rows(sub)
             if rows:
-                self._queue_digest(sub, rows, now_local.date())
+                self._request_mail(
+                    digest.digest_key(sub.id, now_local.date()),
+                    digest.digest_message(
+                        municipality_id=sub.municipality_id,
+                        municipality_name=delegations[0].municipality_name,
+                        recipient_name=sub.name,
+                        recipient_email=sub.email,
+                        rows=rows,
+                        today=now_local.date(),
+                        overview_url=overview_url(delegations[0].year),
+                    ),
+                )
                 sent += 1
-            self.db.commit()
+            self._commit_and_publish([])
         return sent
 
-    def _digest_rows(self, sub: DigestSubscription) -> list[dict]:
+    def _digest_rows(self, sub: DigestSubscription) -> tuple[list[Delegation], list[dict]]:
+        """The active delegations the subscriber manages, and their lines in the digest."""
         actor = {"role": sub.role, "unit_id": sub.unit_id}
         delegations = list(
             self.db.scalars(
@@ -852,57 +827,16 @@ class DelegationService:
             try:
                 units = self.survey.list_units(sub.municipality_id)
             except Exception:  # noqa: BLE001 - survey down: tomorrow's digest covers it
-                return []
+                return [], []
             allowed = scope.manageable_unit_ids(actor, units) or set()
             delegations = [d for d in delegations if d.unit_id in allowed]
         mails = self._mails([d.id for d in delegations])
         today = localtime.local_today()
-        return [
-            {
-                **self._summary(d, mails[d.id], today),
-                "scope_name_da": scope_names(d)[0],
-                "due_date": d.due_date,
-            }
+        rows = [
+            digest.digest_row(self._summary(d, mails[d.id], today), *scope_names(d))
             for d in delegations
         ]
-
-    def _queue_digest(self, sub: DigestSubscription, rows: list[dict], today: date) -> None:
-        key = f"digest:{sub.id}:{today.isoformat()}"
-        if self.db.scalar(select(MailMessage.id).where(MailMessage.idempotency_key == key)):
-            return
-        counts = {
-            "open": len(rows),
-            "submitted": sum(r["state"] == "submitted" for r in rows),
-            "overdue": sum(r["overdue"] for r in rows),
-            "failed": sum(r["mail_failed"] for r in rows),
-        }
-        year = rows[0]["year"]
-        rendered = mail.render(
-            "digest",
-            {
-                "municipality_name": self.db.get(Delegation, rows[0]["id"]).municipality_name,
-                "recipient_name": sub.name,
-                "today": today,
-                "rows": rows,
-                "counts": counts,
-                "overview_url": f"{public_base_url()}/runder/{year}/delegeringer",
-            },
-        )
-        settings = mailer.SmtpSettings.from_env()
-        self.db.add(
-            MailMessage(
-                idempotency_key=key,
-                municipality_id=sub.municipality_id,
-                delegation_id=None,
-                kind="digest",
-                to_name=sub.name,
-                to_addr=sub.email,
-                subject=rendered.subject[:300],
-                text_body=rendered.text,
-                html_body=rendered.html,
-                message_id=mail.message_id(key, settings.sender_domain),
-            )
-        )
+        return delegations, rows
 
     # -- the delegate's link ----------------------------------------------------------------
 
@@ -1043,123 +977,3 @@ class DelegationService:
             actor = {"user_id": None, "name": d.delegate_name, "role": "delegate"}
             self._move(d, "start", actor)
         return int(result.get("saved", 0))
-
-    # -- notifications for other services (added for reporting, issue 5) --------------------
-
-    @rpc
-    def queue_notification(
-        self,
-        municipality_id: int | None,
-        idempotency_key: str,
-        message: dict,
-    ) -> dict:
-        """Put a message another service rendered into this service's mail outbox.
-
-        The reporting service tells a requester that a report is ready this way, so every
-        e-mail of the platform leaves through one outbox with one retry policy. ``message``:
-        ``{kind, to_name, to_addr, subject, text, html}``. Idempotent by ``idempotency_key``:
-        queueing the same key again returns the first message's state.
-        """
-        key = f"notify:{idempotency_key}"[:160]
-        existing = self.db.scalar(select(MailMessage).where(MailMessage.idempotency_key == key))
-        if existing is not None:
-            return {"id": existing.id, "state": existing.state, "created": False}
-        if not isinstance(message, dict):
-            raise ValidationFailed("message must be an object", field="message")
-        for name in ("kind", "to_name", "to_addr", "subject", "text", "html"):
-            if not isinstance(message.get(name), str) or not message[name].strip():
-                raise ValidationFailed(f"{name} is required", field=f"message.{name}")
-        address = message["to_addr"].strip()
-        if "@" not in address or any(c.isspace() for c in address) or len(address) > 254:
-            raise ValidationFailed("not an e-mail address", field="message.to_addr")
-        settings = mailer.SmtpSettings.from_env()
-        row = MailMessage(
-            idempotency_key=key,
-            municipality_id=municipality_id or 0,
-            delegation_id=None,
-            kind=message["kind"][:16],
-            to_name=message["to_name"][:120],
-            to_addr=address,
-            subject=message["subject"][:300],
-            text_body=message["text"],
-            html_body=message["html"],
-            message_id=mail.message_id(key, settings.sender_domain),
-        )
-        return self._enqueue(row)
-
-    def _enqueue(self, row: MailMessage) -> dict:
-        """Add a mail to the outbox once; a repeat with the same idempotency key gets the first."""
-        self.db.add(row)
-        try:
-            self.db.commit()
-        except IntegrityError:
-            self.db.rollback()
-            existing = self.db.scalar(
-                select(MailMessage).where(MailMessage.idempotency_key == row.idempotency_key)
-            )
-            return {"id": existing.id, "state": existing.state, "created": False}
-        return {"id": row.id, "state": row.state, "created": True}
-
-    # -- account e-mails for the gateway (issue 6) --------------------------------------------
-
-    @rpc
-    def queue_account_mail(
-        self,
-        municipality_id: int | None,
-        idempotency_key: str,
-        kind: str,
-        recipient: dict,
-        context: dict,
-        token: str,
-        link_path: str,
-    ) -> dict:
-        """Queue an invitation or password-reset e-mail for the gateway's accounts.
-
-        Rendered here from this service's templates (Danish, then English) and sent through the
-        same outbox and retries as every other mail. The link's token is kept only in the
-        outbox's ``secret`` until the mail is handed to SMTP, like a delegate's link; the
-        gateway keeps only its hash. Idempotent by ``idempotency_key``.
-        """
-        if kind not in mail.ACCOUNT_KINDS:
-            raise ValidationFailed(f"kind must be one of {', '.join(mail.ACCOUNT_KINDS)}", "kind")
-        if not tokens.looks_like_token(token):
-            raise ValidationFailed("not a link token", field="token")
-        if not isinstance(link_path, str) or not link_path.startswith("/"):
-            raise ValidationFailed("link_path must be a path", field="link_path")
-        address = str(recipient.get("email", "")).strip()
-        if "@" not in address or any(c.isspace() for c in address) or len(address) > 254:
-            raise ValidationFailed("not an e-mail address", field="recipient.email")
-        key = f"account:{idempotency_key}"[:160]
-        existing = self.db.scalar(select(MailMessage).where(MailMessage.idempotency_key == key))
-        if existing is not None:
-            return {"id": existing.id, "state": existing.state, "created": False}
-        full = {
-            "name": str(recipient.get("name", "")),
-            "email": address,
-            "municipality_name": "",
-            "inviter_name": "",
-            "role_da": "",
-            "role_en": "",
-            "expires_da": "",
-            "expires_en": "",
-            "login_url": f"{public_base_url()}/login",
-            **context,
-            "link": mail.LINK_PLACEHOLDER,
-        }
-        rendered = mail.render(kind, full)
-        settings = mailer.SmtpSettings.from_env()
-        row = MailMessage(
-            idempotency_key=key,
-            municipality_id=municipality_id or 0,
-            delegation_id=None,
-            kind=kind,
-            to_name=full["name"][:120],
-            to_addr=address,
-            subject=rendered.subject[:300],
-            text_body=rendered.text,
-            html_body=rendered.html,
-            message_id=mail.message_id(key, settings.sender_domain),
-            secret=token,
-            link_base=f"{public_base_url()}{link_path}",
-        )
-        return self._enqueue(row)

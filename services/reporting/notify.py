@@ -1,7 +1,7 @@
 """The e-mail that tells a requester their report is ready, Danish first, then English.
 
 It carries a link to the reports page, never the file: only a logged-in user of the right
-municipality (or KL) can fetch a report. The delegation service's outbox sends it.
+municipality (or KL) can fetch a report. The mail service sends it.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ KIND = "report_ready"
 
 
 def ready_mail(name: str, title: str, fmt: str, link: str) -> dict:
-    """``{kind, subject, text, html}`` for ``delegation.queue_notification``."""
+    """``{kind, subject, text, html}`` of a ``mail.queue_mail`` message."""
     da, en = Texts("da"), Texts("en")
     parts_text, parts_html = [], []
     for tx in (da, en):

@@ -99,7 +99,7 @@ class ReportingService:
     survey = RpcProxy("survey")
     scoring = RpcProxy("scoring")
     benchmark = RpcProxy("benchmark")
-    delegation = RpcProxy("delegation")
+    mail = RpcProxy("mail")
     dispatch = EventDispatcher()
     broker = Broker()
     metrics = Metrics()
@@ -412,7 +412,7 @@ class ReportingService:
     # -- e-mail, events, sweeping -----------------------------------------------------------
 
     def _notify(self, job_id: int) -> None:
-        """Hand the "report ready" mail to the delegation service's outbox (idempotent key)."""
+        """Hand the "report ready" mail to the mail service (idempotent key)."""
         job = self.db.get(ReportJob, job_id)
         if job is None or job.notify_state != "pending":
             return
@@ -422,10 +422,14 @@ class ReportingService:
         )
         try:
             with eventlet.Timeout(NOTIFY_TIMEOUT):
-                self.delegation.queue_notification(
-                    job.municipality_id,
+                self.mail.queue_mail(
                     f"report_ready:{job.id}",
-                    {**message, "to_name": job.notify_name, "to_addr": job.notify_email},
+                    {
+                        **message,
+                        "municipality_id": job.municipality_id,
+                        "to_name": job.notify_name or "",
+                        "to_addr": job.notify_email,
+                    },
                 )
         except (Exception, eventlet.Timeout):  # noqa: BLE001 - the sweeper tries again
             log.warning("reporting: the mail for job %s could not be queued yet", job.id)

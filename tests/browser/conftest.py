@@ -215,18 +215,26 @@ def delegate_link(platform) -> str:
     }
     with ClusterRpcProxy({"AMQP_URI": platform.env["AMQP_URI"]}, timeout=60) as rpc:
         created = rpc.delegation.create_delegation(AARHUS, 2026, data, coordinator)
-    engine = create_engine(platform.env["DATABASE_URL_DELEGATION"])
+    # The mail service holds the link's token until the mail is sent; delegation hands the
+    # mail over right after the commit, so it is there within moments.
+    engine = create_engine(platform.env["DATABASE_URL_MAIL"])
+    query = text(
+        "SELECT secret FROM mail_messages WHERE reference = :ref "
+        "AND secret IS NOT NULL ORDER BY id DESC LIMIT 1"
+    )
     try:
-        with engine.connect() as connection:
-            secret = connection.execute(
-                text(
-                    "SELECT secret FROM mail_messages WHERE delegation_id = :id "
-                    "AND secret IS NOT NULL ORDER BY id DESC LIMIT 1"
-                ),
-                {"id": created["id"]},
-            ).scalar_one()
+        deadline = time.monotonic() + 10
+        while True:
+            with engine.connect() as connection:
+                secret = connection.execute(
+                    query, {"ref": f"delegation:{created['id']}"}
+                ).scalar_one_or_none()
+            if secret is not None or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
     finally:
         engine.dispose()
+    assert secret is not None, "the invitation never reached the mail service"
     return f"/delegering/{secret}"
 
 

@@ -1,6 +1,6 @@
 """The local SMTP catcher (tools/mail_catcher.py) as a process the tests start, stop and read.
 
-A real SMTP server on loopback: the delegation service talks to it exactly as it talks to a
+A real SMTP server on loopback: the mail service talks to it exactly as it talks to a
 municipality's mail relay, and every accepted message lands as a file the tests parse.
 """
 

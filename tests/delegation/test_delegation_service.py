@@ -1,4 +1,4 @@
-"""The delegation service with survey, against real RabbitMQ, PostgreSQL and SMTP on loopback."""
+"""The delegation service with survey and mail, against real RabbitMQ, PostgreSQL and SMTP."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ from sqlalchemy import create_engine, text
 from services.common import localtime
 from services.common.errors import Conflict, Forbidden, NotFound, TooManyAttempts, ValidationFailed
 from services.common.localtime import local_today
-from services.delegation import tokens
 from services.delegation.service import DelegationService
+from services.mail.service import MailService
 from services.survey.service import SurveyService
 from tests.delegation.mailbox import MailCatcher, html_of, text_of, token_in
 from tests.support.questionnaires import SMALL_2026
-from tests.support.services import ACTOR, rpc_proxy, start_services, wait_for
+from tests.support.services import ACTOR, fresh_queues, rpc_proxy, start_services, wait_for
 
 AARHUS, VEJLE = 751, 630
 EVENTS: list[tuple[str, dict]] = []
@@ -65,9 +65,12 @@ def env(monkeypatch, catcher):
 
 @pytest.fixture
 def platform(container_factory, service_config, env):
-    config = service_config("survey", "delegation")
+    config = service_config("survey", "delegation", "mail")
     EVENTS.clear()
     start_services(container_factory, config, SurveyService, DelegationEvents)
+    fresh_queues(config["AMQP_URI"], MailService)
+    mail_container = container_factory(MailService, config)
+    mail_container.start()
     container = container_factory(DelegationService, config)
     container.start()
     with rpc_proxy(config, timeout=20) as rpc:
@@ -82,6 +85,8 @@ def platform(container_factory, service_config, env):
         rpc.units = {"it": it["id"], "drift": drift["id"], "hr": hr["id"]}
         rpc.config = config
         rpc.container = container
+        rpc.mail_container = mail_container
+        rpc.container_factory = container_factory
         yield rpc
 
 
@@ -108,6 +113,14 @@ def sql(rpc, statement: str, **params) -> None:
     with engine.begin() as conn:
         conn.execute(text(statement), params)
     engine.dispose()
+
+
+def sql_rows(rpc, statement: str) -> list:
+    engine = create_engine(rpc.config["DATABASE_URL_DELEGATION"])
+    with engine.connect() as conn:
+        rows = conn.execute(text(statement)).all()
+    engine.dispose()
+    return rows
 
 
 def metric(name: str, **labels) -> float:
@@ -382,25 +395,26 @@ def test_bad_input_names_the_field(platform):
     assert rpc.delegation.list_delegations(AARHUS, 2026, COORDINATOR) == []
 
 
-def test_smtp_down_then_up_delivers_every_mail_exactly_once(platform, catcher):
+def test_mail_service_away_then_back_every_mail_arrives_once(platform, catcher, monkeypatch):
+    """Delegating works while mail is away; the invitations wait in delegation's database."""
     rpc = platform
-    catcher.stop()
-    failures_before = metric("platform_mail_failures_total", kind="invitation")
-    keys = ["governance.policy", "governance.reporting", "governance.notes"]
+    monkeypatch.setenv("RPC_TIMEOUT", "1")
+    rpc.mail_container.stop()
+    keys = ["governance.policy", "governance.reporting"]
     for index, key in enumerate(keys):
-        delegate(
-            rpc,
-            kind="question",
-            question_keys=[key],
-            delegate_email=f"person{index}@aarhus.dk",
-        )
-    wait_for(lambda: metric("platform_mail_failures_total", kind="invitation") > failures_before)
+        delegate(rpc, kind="question", question_keys=[key], delegate_email=f"p{index}@aarhus.dk")
+    listed = rpc.delegation.list_delegations(AARHUS, 2026, COORDINATOR)
+    # The invitations wait in delegation's database and show as pending, not as missing.
+    assert [(d["mail_pending"], d["mail_failed"]) for d in listed] == [(1, False), (1, False)]
+    time.sleep(3)
     assert catcher.messages() == []
-    catcher.start()
+    assert sql_rows(rpc, "SELECT idempotency_key FROM mail_requests")
+    # The calls that timed out are gone with the queue: only the waiting requests bring them.
+    fresh_queues(rpc.config["AMQP_URI"], MailService)
+    rpc.container_factory(MailService, rpc.config).start()
     for index in range(len(keys)):
-        catcher.wait_for(f"person{index}@aarhus.dk")
-    # Several more sending rounds pass: nothing is sent twice.
-    wait_for(lambda: metric("platform_mails_pending") == 0)
+        catcher.wait_for(f"p{index}@aarhus.dk")
+    wait_for(lambda: not sql_rows(rpc, "SELECT id FROM mail_requests"))
     time.sleep(3)
     ids = [m["Message-ID"] for m in catcher.messages()]
     assert len(ids) == len(keys) == len(set(ids))
@@ -466,48 +480,3 @@ def test_daily_digest_when_enabled(platform, catcher, env):
         send_reminders()
     digest = catcher.wait_for("mette@aarhus.dk")
     assert len(digest) == 1 and "Ole Hansen" in text_of(digest[0])
-
-
-def test_account_mail_carries_the_link_and_forgets_the_token_once_sent(platform, catcher):
-    """The gateway's invitations and resets leave through this outbox (issue 6)."""
-    rpc = platform
-    token = tokens.new_token()
-    queued = rpc.delegation.queue_account_mail(
-        AARHUS,
-        "invitation:7:abc",
-        "account_invite",
-        {"name": "Ole Hansen", "email": "ole.konto@aarhus.dk"},
-        {"municipality_name": "Aarhus", "inviter_name": "Mette Kjær", "role_da": "besvarer"},
-        token,
-        "/konto/invitation/",
-    )
-    assert queued["created"] is True
-    again = rpc.delegation.queue_account_mail(
-        AARHUS,
-        "invitation:7:abc",
-        "account_invite",
-        {"name": "Ole Hansen", "email": "ole.konto@aarhus.dk"},
-        {},
-        token,
-        "/konto/invitation/",
-    )
-    assert again == {"id": queued["id"], "state": again["state"], "created": False}
-    mail = catcher.wait_for("ole.konto@aarhus.dk")[0]
-    body = text_of(mail)
-    assert mail["Subject"].startswith("Invitation til Sikkerhedsbaseline for Aarhus")
-    assert f"http://gateway.test/konto/invitation/{token}" in body
-    assert "Mette Kjær har oprettet en konto til dig" in body and "-- English --" in body
-    assert f"/konto/invitation/{token}" in html_of(mail)
-    wait_for(lambda: metric("platform_mails_pending") == 0)
-    engine = create_engine(rpc.config["DATABASE_URL_DELEGATION"])
-    with engine.connect() as conn:
-        stored = conn.execute(
-            text("SELECT secret, text_body FROM mail_messages WHERE id = :id"), {"id": queued["id"]}
-        ).one()
-    engine.dispose()
-    assert stored.secret is None and token not in stored.text_body
-    with pytest.raises(ValidationFailed) as refused:
-        rpc.delegation.queue_account_mail(
-            AARHUS, "x", "digest", {"email": "a@b.dk"}, {}, token, "/konto/invitation/"
-        )
-    assert refused.value.field == "kind"

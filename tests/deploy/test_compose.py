@@ -24,7 +24,7 @@ from tools.processes import SERVICE_CLASSES
 
 DEPLOY = REPO_ROOT / "deploy"
 COMPONENTS = (*SERVICES, "gateway")
-INFRASTRUCTURE = ("rabbitmq", "postgres", "mail", "prometheus", "grafana")
+INFRASTRUCTURE = ("rabbitmq", "postgres", "smtp", "prometheus", "grafana")
 SCANNED = ("services", "gateway", "tools")
 
 # Read by the code but deliberately left to their defaults in compose; each is documented in
@@ -33,10 +33,10 @@ OPTIONAL = {
     "MAX_WORKERS": "nameko workers per process; the default 10 fits the database pool",
     "RPC_POOL_SIZE": "gateway RPC proxies; default 8",
     "SMTP_TIMEOUT": "SMTP timeout; default 10 s",
-    "MAIL_SEND_SECONDS": "delegation outbox interval",
-    "MAIL_RETRY_BASE_SECONDS": "delegation mail backoff",
-    "MAIL_RETRY_MAX_SECONDS": "delegation mail backoff",
-    "MAIL_GIVE_UP_HOURS": "delegation mail backoff",
+    "MAIL_SEND_SECONDS": "mail outbox interval",
+    "MAIL_RETRY_BASE_SECONDS": "mail backoff",
+    "MAIL_RETRY_MAX_SECONDS": "mail backoff",
+    "MAIL_GIVE_UP_HOURS": "mail backoff",
     "DELEGATION_GRACE_DAYS": "delegate link validity",
     "DELEGATION_REMIND_BEFORE_DAYS": "reminder schedule",
     "DELEGATION_REMIND_OVERDUE_DAYS": "reminder schedule",
@@ -233,8 +233,8 @@ def test_one_image_a_command_per_component_that_names_real_code(services):
     copied = re.findall(r"^COPY (\S+) ", dockerfile.read_text(), re.MULTILINE)
     for folder in ("services", "gateway", "tools", "data", "pyproject.toml"):
         assert folder in copied
-    mail = services["mail"]["command"]
-    assert mail[:3] == ["python", "-m", "tools.mail_catcher"]
+    catcher = services["smtp"]["command"]
+    assert catcher[:3] == ["python", "-m", "tools.mail_catcher"]
     assert importlib.import_module("tools.mail_catcher").main
 
 
@@ -255,7 +255,7 @@ def test_components_wait_for_healthy_infrastructure(services):
             assert services[dependency].get("healthcheck"), dependency
     for name in COMPONENTS:
         assert {"rabbitmq", "postgres"} <= set(services[name]["depends_on"]), name
-    assert "mail" in services["delegation"]["depends_on"]
+    assert "smtp" in services["mail"]["depends_on"]
 
 
 def test_replicas_are_set_per_service(services):
@@ -353,14 +353,14 @@ def test_ports_agree_with_the_environment_and_the_scrape_config(services):
 
 
 def test_mail_reaches_the_catcher_by_default(services):
-    environment = services["delegation"]["environment"]
-    command = services["mail"]["command"]
+    environment = services["mail"]["environment"]
+    command = services["smtp"]["command"]
     smtp_port = command[command.index("--smtp-port") + 1]
-    assert default(environment["SMTP_HOST"]) == "mail"
+    assert default(environment["SMTP_HOST"]) == "smtp"
     assert default(environment["SMTP_PORT"]) == smtp_port
     assert command[command.index("--smtp-host") + 1] == "0.0.0.0"  # noqa: S104
     http_port = command[command.index("--http-port") + 1]
-    assert [default(p).rsplit(":", 1)[1] for p in services["mail"]["ports"]] == [http_port]
+    assert [default(p).rsplit(":", 1)[1] for p in services["smtp"]["ports"]] == [http_port]
 
 
 def test_reporting_workers_share_the_reports_volume(compose, services):

@@ -1,7 +1,7 @@
 """Accounts through the whole platform: processes, HTTP and the SMTP catcher on loopback.
 
 The administrator onboards Aarhus by inviting its coordinator; the invitation leaves through
-the delegation service's mail outbox; the coordinator follows the link, chooses a password,
+the mail service; the coordinator follows the link, chooses a password,
 logs in, invites a colleague, who does the same; then the coordinator disables the colleague,
 whose session ends at once, and the whole story is in the municipality's audit trail.
 """

@@ -2,7 +2,7 @@
 
 A coordinator delegates in the browser, the delegate follows the link from the caught e-mail,
 answers, saves, submits, and the coordinator approves; SMTP dies while invitations are sent (and
-the delegation service is killed too), comes back, and every message arrives exactly once;
+the mail service is killed too), comes back, and every message arrives exactly once;
 guessed, tampered, expired, revoked and other-municipality access is refused and reveals nothing.
 """
 
@@ -295,9 +295,9 @@ def test_smtp_down_and_service_killed_then_every_mail_arrives_once(platform, aar
         lambda: aarhus.api("GET", f"/delegations/{made[-1]['id']}").json()["mails"][0]["attempts"],
         timeout=20,
     )
-    platform.kill("delegation")
-    platform.start_service("delegation")
-    platform.wait_healthy(("delegation",))
+    platform.kill("mail")
+    platform.start_service("mail")
+    platform.wait_healthy(("mail",))
     detail = aarhus.api("GET", f"/delegations/{made[0]['id']}").json()
     assert detail["mails"][0]["state"] == "pending" and detail["mails"][0]["attempts"] >= 1
     assert all(catcher.to(a) == [] for a in addresses)
@@ -308,7 +308,7 @@ def test_smtp_down_and_service_killed_then_every_mail_arrives_once(platform, aar
     received = [m for a in addresses for m in catcher.to(a)]
     assert len(received) == len(addresses)
     assert len({m["Message-ID"] for m in received}) == len(addresses)
-    port = platform.env["METRICS_PORT_DELEGATION"]
+    port = platform.env["METRICS_PORT_MAIL"]
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
         body = response.read().decode()
     assert re.search(r'platform_mails_sent_total\{kind="invitation"\} [1-9]', body)

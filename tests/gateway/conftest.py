@@ -398,11 +398,10 @@ class FakeHealthOnly:
 
 
 class FakeDelegation(FakeHealthOnly):
-    """delegation's account-mail RPC: keeps what would be e-mailed, by address."""
+    """delegation's lists, as the answering page and onboarding read them."""
 
     def __init__(self) -> None:
         super().__init__("delegation")
-        self.account_mails: list[dict] = []
         self.delegations: list[dict] = []
 
     def list_delegations(
@@ -422,23 +421,23 @@ class FakeDelegation(FakeHealthOnly):
                 target["areas"].setdefault(key.split(".")[0], []).append(entry)
         return {"year": year, "targets": list(targets.values())}
 
-    def queue_account_mail(
-        self,
-        municipality_id: int | None,
-        idempotency_key: str,
-        kind: str,
-        recipient: dict,
-        context: dict,
-        token: str,
-        link_path: str,
-    ) -> dict:
+
+class FakeMail(FakeHealthOnly):
+    """mail's queue RPC: keeps what would be e-mailed, by address."""
+
+    def __init__(self) -> None:
+        super().__init__("mail")
+        self.account_mails: list[dict] = []
+
+    def queue_mail(self, idempotency_key: str, message: dict) -> dict:
+        link = message.get("link")
         self.account_mails.append(
             {
-                "municipality_id": municipality_id,
-                "kind": kind,
-                "to": recipient["email"],
-                "context": context,
-                "link": f"{link_path}{token}",
+                "municipality_id": message["municipality_id"],
+                "kind": message["kind"],
+                "to": message["to_addr"],
+                "context": message["context"],
+                "link": f"{link['path']}{link['token']}" if link else None,
             }
         )
         return {"id": len(self.account_mails), "state": "pending", "created": True}
@@ -470,6 +469,7 @@ class FakeRpc:
             "delegation": FakeDelegation(),
             "benchmark": FakeBenchmark(),
             "reporting": FakeReporting(),
+            "mail": FakeMail(),
         }
         self.down: set[str] = set()
         self.calls: list[tuple[str, str, tuple, dict]] = []

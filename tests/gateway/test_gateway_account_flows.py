@@ -99,7 +99,7 @@ def test_coordinator_invites_a_colleague_who_sets_a_password_and_logs_in(
     login()
     response = invite(client)
     assert response.status_code == 302
-    mails = fake_rpc.services["delegation"].account_mails
+    mails = fake_rpc.services["mail"].account_mails
     assert len(mails) == 1 and mails[0]["kind"] == "account_invite"
     assert mails[0]["context"]["inviter_name"] == "Koordinator"
     assert mails[0]["context"]["municipality_name"] == "København"
@@ -148,7 +148,7 @@ def do_login(client, email: str, password: str, municipality=MUNICIPALITY, **env
 def test_invitation_expires(app, client, login, fake_rpc, monkeypatch):
     login()
     invite(client)
-    link = fake_rpc.services["delegation"].links_to("ny@kk.dk")[0]
+    link = fake_rpc.services["mail"].links_to("ny@kk.dk")[0]
     later = utcnow() + timedelta(days=7, minutes=1)
     monkeypatch.setattr(gateway.accounts, "utcnow", lambda: later)
     assert app.test_client().get(link).status_code == 404
@@ -157,10 +157,10 @@ def test_invitation_expires(app, client, login, fake_rpc, monkeypatch):
 def test_a_new_invitation_voids_the_old_link(app, client, login, fake_rpc):
     login()
     invite(client)
-    first = fake_rpc.services["delegation"].links_to("ny@kk.dk")[0]
+    first = fake_rpc.services["mail"].links_to("ny@kk.dk")[0]
     user = user_by_email(app, "ny@kk.dk")
     assert post(client, f"/brugere/{user.id}/invitation").status_code == 302
-    second = fake_rpc.services["delegation"].links_to("ny@kk.dk")[1]
+    second = fake_rpc.services["mail"].links_to("ny@kk.dk")[1]
     assert app.test_client().get(first).status_code == 404
     assert app.test_client().get(second).status_code == 200
 
@@ -178,7 +178,7 @@ def test_inviting_refuses_bad_input_and_names_the_problem(client, login):
 
 def test_invitation_is_still_saved_when_mail_is_down(app, client, login, fake_rpc):
     login()
-    fake_rpc.down.add("delegation")
+    fake_rpc.down.add("mail")
     response = invite(client)
     assert response.status_code == 302
     assert "kunne ikke sendes" in client.get("/brugere").text
@@ -190,7 +190,7 @@ def test_guessing_links_is_throttled_but_a_valid_link_from_the_same_address_open
 ):
     login()
     invite(client)
-    link = fake_rpc.services["delegation"].links_to("ny@kk.dk")[0]
+    link = fake_rpc.services["mail"].links_to("ny@kk.dk")[0]
     guesser = app.test_client()
     answers = [guesser.get(f"/konto/invitation/{'A' * 42}{n % 10}").status_code for n in range(50)]
     assert answers == [404] * 20 + [429] * 30
@@ -266,7 +266,7 @@ def test_admin_onboards_a_municipality_and_sees_it_in_the_national_trail(
         {"municipality": "101", "name": "Ny Koordinator", "email": "ny.k@kk.dk", "language": "da"},
     )
     assert response.status_code == 302
-    mail = fake_rpc.services["delegation"].account_mails[-1]
+    mail = fake_rpc.services["mail"].account_mails[-1]
     assert mail["to"] == "ny.k@kk.dk" and mail["municipality_id"] == MUNICIPALITY
     assert user_by_email(app, "ny.k@kk.dk").role == "coordinator"
     page = client.get("/admin/kommuner")
@@ -311,7 +311,7 @@ def test_password_reset_by_email_is_single_use_and_ends_other_sessions(
     assert asked.status_code == 302
     unknown = ask_reset(app, stranger, "nej@kk.dk")
     assert unknown.status_code == 302
-    mails = fake_rpc.services["delegation"].account_mails
+    mails = fake_rpc.services["mail"].account_mails
     assert [m["to"] for m in mails] == ["besvarer@kk.dk"]
     assert mails[0]["kind"] == "password_reset"
     link = mails[0]["link"]
@@ -326,13 +326,13 @@ def test_reset_requests_are_limited_per_account(app, fake_rpc):
     asker = app.test_client()
     for _ in range(5):
         ask_reset(app, asker, "besvarer@kk.dk")
-    assert len(fake_rpc.services["delegation"].account_mails) == 3
+    assert len(fake_rpc.services["mail"].account_mails) == 3
 
 
 def test_reset_link_expires_after_an_hour(app, fake_rpc, monkeypatch):
     asker = app.test_client()
     ask_reset(app, asker, "besvarer@kk.dk")
-    link = fake_rpc.services["delegation"].links_to("besvarer@kk.dk")[0]
+    link = fake_rpc.services["mail"].links_to("besvarer@kk.dk")[0]
     later = utcnow() + timedelta(minutes=61)
     monkeypatch.setattr(gateway.accounts, "utcnow", lambda: later)
     assert asker.get(link).status_code == 404
@@ -346,7 +346,7 @@ def test_a_victim_locked_out_by_a_distributed_attack_gets_back_in_by_reset(app, 
     locked = do_login(victim, "besvarer@kk.dk", "correct horse battery", REMOTE_ADDR="10.1.1.1")
     assert locked.status_code == 429
     ask_reset(app, victim, "besvarer@kk.dk")
-    link = fake_rpc.services["delegation"].links_to("besvarer@kk.dk")[0]
+    link = fake_rpc.services["mail"].links_to("besvarer@kk.dk")[0]
     assert accept(victim, link).status_code == 302
     assert (
         do_login(victim, "besvarer@kk.dk", NEW_PASSWORD, REMOTE_ADDR="10.1.1.1").status_code == 302

@@ -42,7 +42,7 @@ def test_healthz_deep_reports_each_service(client, fake_rpc):
     response = client.get("/healthz?deep=1")
     assert response.status_code == 200
     assert response.get_json()["services"] == {
-        name: "ok" for name in ("survey", "delegation", "scoring", "benchmark", "reporting")
+        name: "ok" for name in ("survey", "delegation", "scoring", "benchmark", "reporting", "mail")
     }
     fake_rpc.down.add("benchmark")
     response = client.get("/healthz?deep=1")

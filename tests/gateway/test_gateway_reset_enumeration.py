@@ -60,9 +60,9 @@ def test_the_request_does_the_same_work_for_an_existing_and_an_unknown_account(
         unknown_answer.status_code,
         unknown_answer.location,
     )
-    assert ("rpc", "delegation", "queue_account_mail") in existing_after
-    assert ("rpc", "delegation", "queue_account_mail") not in unknown_after
-    assert [m["to"] for m in fake_rpc.services["delegation"].account_mails] == ["besvarer@kk.dk"]
+    assert ("rpc", "mail", "queue_mail") in existing_after
+    assert ("rpc", "mail", "queue_mail") not in unknown_after
+    assert [m["to"] for m in fake_rpc.services["mail"].account_mails] == ["besvarer@kk.dk"]
 
 
 def test_a_failing_background_job_is_logged_and_the_next_one_still_runs(app, caplog):

@@ -1,6 +1,6 @@
 """The reporting service against RabbitMQ and PostgreSQL with the real survey, scoring,
-benchmark and delegation services: jobs, files and checksums, tenancy and roles, e-mail through
-the delegation outbox, events, and KL's annual run shared by two workers, each report once."""
+benchmark and mail services: jobs, files and checksums, tenancy and roles, e-mail through the
+mail service, events, and KL's annual run shared by two workers, each report once."""
 
 import base64
 import hashlib
@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 
 from services.benchmark.service import BenchmarkService
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from services.delegation.service import DelegationService
+from services.mail.service import MailService
 from services.reporting.service import ReportingService
 from services.reporting.workqueue import WORK_QUEUE, publish
 from services.scoring.service import ScoringService
@@ -50,7 +50,7 @@ class EventLog:
 
 @pytest.fixture
 def platform(container_factory, service_config, reports_dir):
-    config = service_config("survey", "scoring", "benchmark", "delegation", "reporting")
+    config = service_config("survey", "scoring", "benchmark", "mail", "reporting")
     empty_work_queues(config["AMQP_URI"])
     EventLog.seen = []
     start_services(
@@ -59,7 +59,7 @@ def platform(container_factory, service_config, reports_dir):
         SurveyService,
         ScoringService,
         BenchmarkService,
-        DelegationService,
+        MailService,
         ReportingService,
         EventLog,
     )
@@ -190,11 +190,11 @@ def test_tenancy_and_roles(platform):
     assert "Vejle" not in json.dumps(data, ensure_ascii=False)
 
 
-def test_the_requester_is_mailed_through_the_delegation_outbox(platform):
+def test_the_requester_is_mailed_through_the_mail_service(platform):
     order = {"kind": "municipality", "year": YEAR, "format": "xlsx", "notify": True}
     job = platform.reporting.request_report(AARHUS, order, COORDINATOR)
     wait_ready(platform, AARHUS, job["id"])
-    engine = create_engine(platform.config["DATABASE_URL_DELEGATION"])
+    engine = create_engine(platform.config["DATABASE_URL_MAIL"])
 
     def queued():
         with engine.connect() as conn:
@@ -208,8 +208,7 @@ def test_the_requester_is_mailed_through_the_delegation_outbox(platform):
     assert "Samlet rapport 2026" in row.subject
     assert "/rapporter" in row.text_body
     # Asking again with the same key queues nothing more (the sweeper may call again).
-    again = platform.delegation.queue_notification(
-        AARHUS,
+    again = platform.mail.queue_mail(
         f"report_ready:{job['id']}",
         {
             "kind": "report_ready",

@@ -49,6 +49,7 @@ def run_platform(env: dict[str, str], tmp_path_factory) -> Platform:  # noqa: AN
     """Start every service and the gateway on emptied queues; ``base_url`` is the gateway."""
     from services.benchmark.service import BenchmarkService
     from services.delegation.service import DelegationService
+    from services.mail.service import MailService
     from services.reporting.service import ReportingService
     from services.scoring.service import ScoringService
     from services.survey.service import SurveyService
@@ -61,6 +62,7 @@ def run_platform(env: dict[str, str], tmp_path_factory) -> Platform:  # noqa: AN
         DelegationService,
         BenchmarkService,
         ReportingService,
+        MailService,
     )
     running = start_platform(env, tmp_path_factory.mktemp("logs"))
     running.base_url = f"http://127.0.0.1:{env['GATEWAY_PORT']}"

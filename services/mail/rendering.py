@@ -1,18 +1,17 @@
-"""The e-mails of a delegation and of accounts: Danish first, then English, in one message.
+"""The platform's e-mails (delegation, accounts): Danish first, then English, in one message.
 
 Each kind has a plain-text and an HTML template (``templates/<kind>.txt`` and ``.html``) without
 a word of its own: every sentence comes from the gettext catalogues in ``translations/`` and the
 template is rendered once per language. The text template's first line is the subject; the
 subject joins both languages with " / ". A delegate's link is rendered as a placeholder and
 filled in only when the mail is handed to SMTP, so the clear token is kept in the database just
-as long as the mail is waiting to be sent.
+as long as the mail is waiting to be sent. Dates cross RPC as ISO text; ``day`` reads them back.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from functools import partial
@@ -26,8 +25,9 @@ from services.common.localtime import day_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 CATALOGS = Catalogs(Path(__file__).parent / "translations")
-KINDS = ("invitation", "reminder", "sent_back", "submitted", "digest")
+DELEGATION_KINDS = ("invitation", "reminder", "sent_back", "submitted", "digest")
 ACCOUNT_KINDS = ("account_invite", "password_reset")
+KINDS = DELEGATION_KINDS + ACCOUNT_KINDS
 LINK_PLACEHOLDER = "@@DELEGATE-LINK@@"
 TEXT_SEPARATOR = "\n\n-- English --\n\n"
 
@@ -40,9 +40,9 @@ _env = Environment(
 )
 
 
-def state_label(state: str, lang: str) -> str:
-    """A delegation state as people read it (the coordinator's pages use the same words)."""
-    return CATALOGS.text(f"state.{state}", lang)
+def day_in(value: date | str, lang: str) -> str:
+    """A date, or its ISO text as it arrives over RPC, as people read it."""
+    return day_text(date.fromisoformat(value) if isinstance(value, str) else value, lang)
 
 
 @dataclass(frozen=True)
@@ -59,13 +59,13 @@ def _in_language(context: dict, lang: str) -> dict:
     for key, value in context.items():
         if key.endswith(suffix):
             values[key.removesuffix(suffix)] = value
-    values.update(lang=lang, t=partial(CATALOGS.text, lang=lang), day=partial(day_text, lang=lang))
+    values.update(lang=lang, t=partial(CATALOGS.text, lang=lang), day=partial(day_in, lang=lang))
     return values
 
 
 def render(kind: str, context: dict) -> RenderedMail:
     """Both parts of one message; a missing context value fails loudly (StrictUndefined)."""
-    if kind not in KINDS + ACCOUNT_KINDS:
+    if kind not in KINDS:
         raise ValueError(f"unknown mail kind {kind!r}")
     subjects, texts, bodies = [], [], []
     for lang in LANGUAGES:
@@ -84,12 +84,6 @@ def render(kind: str, context: dict) -> RenderedMail:
         footer=footer,
     )
     return RenderedMail(subject, TEXT_SEPARATOR.join(texts), html)
-
-
-def message_id(idempotency_key: str, domain: str) -> str:
-    """Stable per message, so a copy sent again after a crash is recognisably the same mail."""
-    digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:40]
-    return f"<{digest}@{domain}>"
 
 
 def build_message(
