@@ -15,7 +15,6 @@ In plain words, per question type:
 * number: the score of the band with the highest minimum that the number reaches; a number
   below the lowest band's minimum scores 1; a number question without bands is not scored;
 * text: never scored.
-
 * "Not applicable" (N/A), an empty value and a text answer have no score (``None``); N/A and
   any value count as answered.
 

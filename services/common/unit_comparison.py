@@ -2,11 +2,11 @@
 
 Pure: no nameko, no database. Input is one municipality's scores as scoring hands them out
 (``get_scores``); the gateway's benchmark pages and the unit report both show it, so it is
-shared code that reads scoring's result rather than a scoring rule. The rest
-of the organisation is every other unit of the same municipality; its figure per area is the
-plain mean of those units' area scores (each unit counts once), so a large department does not
-drown the others, as with the municipality's own roll-up of unit questions. This stays inside
-one municipality, so no disclosure control applies.
+shared code that reads scoring's result rather than a scoring rule. The rest of the
+organisation is every other unit of the same municipality; its figure per area is the plain
+mean of those units' area scores (each unit counts once), so a large department does not drown
+the others, as with the municipality's own roll-up of unit questions. This stays inside one
+municipality, so no disclosure control applies.
 """
 
 from __future__ import annotations
