@@ -23,16 +23,17 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from services.common import config, outbox
+from services.common import config, localtime, outbox
 from services.common.db import Database
-from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.common.errors import Conflict, Forbidden, NotFound, TooManyAttempts, ValidationFailed
 from services.common.localtime import LOCAL_TIME
 from services.common.metrics import DELEGATE_LINKS_REFUSED, DELEGATIONS_OPEN, Metrics
 from services.common.outbox import utcnow
+from services.common.questionnaire import questions_by_key
 from services.common.rpc import rpc
 from services.common.validation import load
 from services.delegation import digest, scheduling, scope, states, tokens
-from services.delegation.errors import MailUnavailable, TooManyAttempts
+from services.delegation.errors import MailUnavailable
 from services.delegation.models import (
     DelegatedQuestion,
     Delegation,
@@ -421,7 +422,7 @@ class DelegationService:
         except scope.ScopeInvalid as exc:
             raise ValidationFailed(exc.problem, field=exc.field) from exc
         municipality = self.survey.get_municipality(municipality_id)
-        known = scope.questions_by_key(questionnaire)
+        known = questions_by_key(questionnaire)
         try:
             d = self._new_delegation(
                 municipality_id,
@@ -445,10 +446,10 @@ class DelegationService:
             raise Conflict(
                 "one of the questions was delegated by someone else just now", field="question_keys"
             ) from exc
-        return self._summary(d, self._mails([d.id])[d.id], tokens.local_today())
+        return self._summary(d, self._mails([d.id])[d.id], localtime.local_today())
 
     def _check_due_date(self, due: date) -> None:
-        today = tokens.local_today()
+        today = localtime.local_today()
         if due < today:
             raise ValidationFailed("the due date has passed", field="due_date")
         if due > today + timedelta(days=366):
@@ -500,7 +501,7 @@ class DelegationService:
             delegator_email=actor.get("email"),
             delegator_role=actor["role"],
             replaces_id=replaces_id,
-            last_mailed_on=tokens.local_today(),
+            last_mailed_on=localtime.local_today(),
             created_at=now,
             updated_at=now,
         )
@@ -536,7 +537,7 @@ class DelegationService:
         if unit_id is not None:
             rows = [d for d in rows if d.unit_id == unit_id]
         mails = self._mails([d.id for d in rows])
-        today = tokens.local_today()
+        today = localtime.local_today()
         return [self._summary(d, mails[d.id], today) for d in rows]
 
     @rpc
@@ -544,7 +545,7 @@ class DelegationService:
         actor = load(ManagerSchema(), actor)
         d = self._managed(municipality_id, delegation_id, actor)
         mails = self._mails([d.id])[d.id]
-        detail = self._summary(d, mails, tokens.local_today())
+        detail = self._summary(d, mails, localtime.local_today())
         transitions = self.db.scalars(
             select(Transition).where(Transition.delegation_id == d.id).order_by(Transition.id)
         )
@@ -649,7 +650,7 @@ class DelegationService:
             replaces_id=old.id,
         )
         rows.append(self._event(d, "delegation_created", actor["role"]))
-        known = scope.questions_by_key(questionnaire)
+        known = questions_by_key(questionnaire)
         self._queue_mail(
             d,
             "invitation",
@@ -658,7 +659,7 @@ class DelegationService:
         )
         self._commit_and_publish(rows)
         self._cancel_pending_links(old)
-        return self._summary(d, self._mails([d.id])[d.id], tokens.local_today())
+        return self._summary(d, self._mails([d.id])[d.id], localtime.local_today())
 
     @rpc
     def extend_delegation(
@@ -702,7 +703,7 @@ class DelegationService:
         d = self._managed(municipality_id, delegation_id, actor, lock=True)
         rows = self._move(d, "send_back", actor, text)
         d.review_comment = text
-        d.last_mailed_on = tokens.local_today()
+        d.last_mailed_on = localtime.local_today()
         self._queue_mail(
             d,
             "sent_back",
@@ -752,7 +753,7 @@ class DelegationService:
     @timer(interval=REMINDER_SECONDS, eager=True)
     def send_reminders(self) -> int:
         """Queue the reminders that are due today (at most one a day per delegation)."""
-        today = tokens.local_today()
+        today = localtime.local_today()
         schedule = reminder_schedule()
         queued = 0
         editable = sorted(states.EDITABLE)
@@ -830,7 +831,7 @@ class DelegationService:
             allowed = scope.manageable_unit_ids(actor, units) or set()
             delegations = [d for d in delegations if d.unit_id in allowed]
         mails = self._mails([d.id for d in delegations])
-        today = tokens.local_today()
+        today = localtime.local_today()
         rows = [
             digest.digest_row(self._summary(d, mails[d.id], today), *scope_names(d))
             for d in delegations
@@ -885,7 +886,7 @@ class DelegationService:
 
     def _delegate_view(self, d: Delegation) -> dict:
         questionnaire = self.survey.get_questionnaire(d.year)
-        known = scope.questions_by_key(questionnaire)
+        known = questions_by_key(questionnaire)
         wanted = set(d.question_keys)
         answers = [
             a
@@ -916,7 +917,7 @@ class DelegationService:
                 "expires_at": _iso(tokens.expires_at(d.due_date, grace_days())),
                 "link_valid_through": _iso(d.due_date + timedelta(days=grace_days())),
                 "state": d.state,
-                "overdue": states.is_overdue(d.state, d.due_date, tokens.local_today()),
+                "overdue": states.is_overdue(d.state, d.due_date, localtime.local_today()),
                 "editable": d.state in states.EDITABLE and round_.get("state") == "open",
                 "review_comment": d.review_comment,
                 "question_keys": list(d.question_keys),
