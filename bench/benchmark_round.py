@@ -35,10 +35,11 @@ from sqlalchemy.orm import Session
 from bench.platform import Databases
 from services.benchmark import engine, projection
 from services.benchmark.models import MunicipalityScore, RoundState
+from services.common.answer_score import score_answer
 from services.common.config import DATA_DIR
 from services.common.db import run_migrations
 from services.common.municipalities import load_municipalities, size_class
-from services.scoring.rules import compute_scores, question_scores, score_answer
+from services.scoring.rules import compute_scores, question_scores
 from services.survey.questionnaire_format import load_questionnaire_file
 from tools import demo_history
 

@@ -14,8 +14,9 @@ import statistics
 import time
 from datetime import UTC, datetime
 
+from services.common.report_options import FORMATS
 from services.reporting.assembly import assemble
-from services.reporting.render import FORMATS, render
+from services.reporting.render import render
 from tests.reporting import samples
 
 

@@ -1,7 +1,7 @@
 """Filters of the answering page: unanswered, delegated, below the acceptable level.
 
 Plain functions (no Flask) so the page and its tests share one definition. "Below acceptable"
-uses scoring's own per-answer rule, so the filter agrees with the scores page.
+uses the shared per-answer rule, so the filter agrees with the scores page.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from gateway.answer_form import is_answered
-from services.scoring.rules import score_answer
+from services.common.answer_score import score_answer
 
 FILTERS = ("all", "unanswered", "delegated", "below")
 

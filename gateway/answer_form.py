@@ -12,9 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-MAX_TEXT = 5000
-MAX_NOTE = 2000
-MAX_NUMBER = 1e9
+from services.common.questionnaire import MAX_NOTE, MAX_NUMBER, MAX_TEXT
+
 NONE_CHOSEN = "__none__"
 THOUSANDS = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+")
 NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")

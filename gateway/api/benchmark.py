@@ -27,7 +27,7 @@ from gateway.pages.common import list_units
 from gateway.pages.history_trend import visible_history
 from gateway.rpc import ServiceUnavailable, call
 from services.common.errors import NotFound
-from services.scoring.organisation import unit_versus_rest
+from services.common.unit_comparison import unit_versus_rest
 
 TAGS = ("benchmark",)
 

@@ -15,9 +15,8 @@ from gateway.auth import municipality_id, municipality_required
 from gateway.pages.benchmark_common import kl_required
 from gateway.pages.reports_common import file_response, kl_requester, municipal_viewer
 from gateway.rpc import call
+from services.common.report_options import FORMATS, LANGUAGES, MUNICIPAL_KINDS
 from services.common.validation import DbInteger
-from services.reporting.jobs import LANGUAGES, MUNICIPAL_KINDS
-from services.reporting.render import FORMATS
 
 TAGS = ("reports",)
 KL_TAGS = ("kl",)

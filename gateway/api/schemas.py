@@ -10,6 +10,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from gateway.models import ROLES
+from services.common.questionnaire import MAX_BATCH
 from services.common.validation import DbInteger
 
 KINDS = ("forvaltning", "afdeling")
@@ -22,7 +23,6 @@ QUESTION_TYPES = (
     "number",
     "text",
 )
-MAX_BATCH = 500
 
 
 class InputSchema(Schema):

@@ -39,7 +39,7 @@ from gateway.pages.delegation import manager
 from gateway.permissions import can_answer
 from gateway.rpc import ServiceUnavailable, call
 from services.common.errors import Conflict, ValidationFailed
-from services.scoring.rules import acceptable_level
+from services.common.questionnaire import acceptable_level
 
 bp = Blueprint("answering", __name__)
 

@@ -32,7 +32,8 @@ from gateway.pages.common import (
 from gateway.rpc import call
 from services.common import charts
 from services.common.errors import NotFound
-from services.scoring.organisation import unit_versus_rest
+from services.common.questionnaire import questions_by_key
+from services.common.unit_comparison import unit_versus_rest
 
 bp = Blueprint("benchmark", __name__)
 
@@ -71,7 +72,7 @@ def metric_row(entry: dict, group_key: str, label: str, key: str | None = None) 
 def benchmark_rows(view: dict, questionnaire: dict, group_key: str) -> dict:
     """Overall, areas and questions as table rows for one group."""
     titles = area_titles(questionnaire)
-    questions = {q["key"]: q for a in questionnaire["areas"] for q in a["questions"]}
+    questions = questions_by_key(questionnaire)
     areas = [
         metric_row(
             entry, group_key, localized(titles.get(entry["key"], entry["key"])), entry["key"]

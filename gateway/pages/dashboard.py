@@ -19,10 +19,10 @@ from gateway.pages.delegation import manager
 from gateway.pages.reports_common import municipal_viewer
 from gateway.rpc import ServiceUnavailable, call
 from services.common.errors import NotFound
+from services.common.questionnaire import acceptable_level
 
 bp = Blueprint("dashboard", __name__)
 
-ACCEPTABLE_LEVEL = 3.0
 MANAGERS = ("coordinator", "unit_lead")
 
 # Where each step of the cycle is done: endpoint and whether it takes the round's year.
@@ -163,7 +163,7 @@ def index() -> Any:
             progress=progress,
             scores=scores,
             scoring_down=scoring_down,
-            acceptable=float(questionnaire.get("acceptable_level") or ACCEPTABLE_LEVEL),
+            acceptable=acceptable_level(questionnaire),
             areas=area_rows(questionnaire, scores, progress),
             units=flat_tree(units),
             unit_progress={u["id"]: u for u in progress.get("units", [])},

@@ -18,10 +18,10 @@ from gateway.i18n import current_language, t
 from gateway.pages.common import flat_tree, get_round, list_units, number_arg, visible_rounds
 from gateway.rpc import call
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.common.localtime import local_today
 from services.common.numbers import try_parse_int
 from services.common.unit_tree import subtree_ids
 from services.common.years import is_round_year
-from services.delegation.tokens import local_today
 
 bp = Blueprint("delegation", __name__)
 

@@ -22,8 +22,7 @@ from gateway.answer_form import (
 )
 from gateway.i18n import t
 from gateway.rpc import ServiceUnavailable, call
-from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from services.delegation.errors import TooManyAttempts
+from services.common.errors import Conflict, Forbidden, NotFound, TooManyAttempts, ValidationFailed
 
 bp = Blueprint("delegate", __name__)
 

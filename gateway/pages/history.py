@@ -9,6 +9,7 @@ from flask import Blueprint, abort, render_template, request
 from gateway.auth import municipality_id, municipality_required
 from gateway.pages.common import get_round, list_units, number_arg
 from gateway.rpc import call
+from services.common.questionnaire import questions_by_key
 
 bp = Blueprint("history", __name__)
 
@@ -20,9 +21,7 @@ def history(year: int) -> Any:
     key = request.args.get("question", "")
     unit_id = number_arg("unit")
     questionnaire = call("survey", "get_questionnaire", year)
-    question = next(
-        (q for a in questionnaire["areas"] for q in a["questions"] if q["key"] == key), None
-    )
+    question = questions_by_key(questionnaire).get(key)
     if question is None:
         abort(404)
     unit = None

@@ -25,6 +25,7 @@ from gateway.pages.common import area_titles, number_arg
 from gateway.rpc import call
 from services.common import charts
 from services.common.errors import NotFound
+from services.common.questionnaire import questions_by_key
 
 bp = Blueprint("kl", __name__)
 
@@ -103,7 +104,7 @@ def national() -> Any:
         if document is not None:
             questionnaire = call("survey", "get_questionnaire", year)
             titles = area_titles(questionnaire)
-            questions = {q["key"]: q for a in questionnaire["areas"] for q in a["questions"]}
+            questions = questions_by_key(questionnaire)
             context.update(
                 document=document,
                 titles=titles,

@@ -24,8 +24,7 @@ from gateway.pages.reports_common import (
 from gateway.rpc import call
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.common.numbers import parse_int
-from services.reporting.jobs import LANGUAGES
-from services.reporting.render import FORMATS
+from services.common.report_options import FORMATS, LANGUAGES
 
 bp = Blueprint("reports", __name__)
 REFRESH_SECONDS = 3

@@ -16,8 +16,7 @@ from gateway.pages.reports_common import file_response, kl_requester, pending, r
 from gateway.rpc import call
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.common.numbers import try_parse_int
-from services.reporting.jobs import LANGUAGES
-from services.reporting.render import FORMATS
+from services.common.report_options import FORMATS, LANGUAGES
 
 bp = Blueprint("reports_kl", __name__)
 REFRESH_SECONDS = 3

@@ -11,15 +11,9 @@ from gateway.i18n import t
 from gateway.pages.common import area_titles, flat_tree, get_round, list_units, visible_rounds
 from gateway.rpc import call
 from services.common.errors import NotFound
+from services.common.questionnaire import acceptable_level, questions_by_key
 
 bp = Blueprint("scores", __name__)
-
-
-def recommendations(questionnaire: dict, answers: list[dict]) -> list[dict]:
-    """The municipality's questions below the acceptable level, most urgent first."""
-    from services.scoring.rules import recommendations as compute
-
-    return compute(questionnaire, answers, None)
 
 
 def _unit_row(unit: dict, depth: int, scores: dict | None) -> tuple:
@@ -47,12 +41,9 @@ def scores(year: int) -> Any:
         result = call("scoring", "get_scores", municipality_id(), year)
     except NotFound:
         result = None
-    answers = call("survey", "get_answers", municipality_id(), year, all_units=True)
-    questions = {q["key"]: q for a in questionnaire["areas"] for q in a["questions"]}
-    found = [
-        dict(item, question=questions.get(item["question_key"]))
-        for item in recommendations(questionnaire, answers)
-    ]
+    ranked = call("scoring", "get_recommendations", municipality_id(), year) if result else []
+    questions = questions_by_key(questionnaire)
+    found = [dict(item, question=questions.get(item["question_key"])) for item in ranked]
     units = list_units()
     unit_scores = {u["id"]: u for u in (result or {}).get("units", [])}
     return render_template(
@@ -61,7 +52,7 @@ def scores(year: int) -> Any:
         scores=result,
         titles=area_titles(questionnaire),
         area_scores={a["key"]: a for a in (result or {}).get("areas", [])},
-        acceptable=float(questionnaire.get("acceptable_level") or 3),
+        acceptable=acceptable_level(questionnaire),
         units=[
             _unit_row(unit, depth, unit_scores.get(unit["id"])) for unit, depth in flat_tree(units)
         ],

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from services.benchmark import disclosure, engine, statistics
-from services.common.questionnaire_changes import compare_versions
+from services.common.questionnaire import acceptable_level, compare_versions
 
 PANEL = "panel"
 
@@ -70,7 +70,7 @@ def _step(
     new_areas = {a["key"] for a in new["questionnaire"]["areas"]}
     old_areas = {a["key"] for a in old["questionnaire"]["areas"]}
     metrics = ["overall"] + [f"area:{key}" for key in sorted(new_areas & old_areas)]
-    acceptable = float(new["questionnaire"].get("acceptable_level") or 3)
+    acceptable = acceptable_level(new["questionnaire"])
     old_in = engine.participants(old["scores"], membership)
     new_in = engine.participants(new["scores"], membership)
     panel_name = f"{PANEL}:{old['year']}-{new['year']}"

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 
 from services.benchmark import disclosure, statistics
 from services.common.municipalities import REGIONS, SIZE_CLASSES
+from services.common.questionnaire import acceptable_level
 
 NATIONAL = "all"
 UNSCORED_TYPES = ("text",)
@@ -106,7 +107,7 @@ def compute_round(
     rules: disclosure.Rules = disclosure.DEFAULT,
 ) -> dict:
     """Exact figures of every published cell; ``publish`` rounds them for the outside."""
-    acceptable = float(questionnaire.get("acceptable_level") or 3)
+    acceptable = acceptable_level(questionnaire)
     groups = peer_groups(membership)
     taking_part = sorted(participants(scores, membership))
     metrics: dict[str, dict] = {}

@@ -54,3 +54,11 @@ class Conflict(PlatformError):
 class Forbidden(PlatformError):
     status = 403
     title = "Forbidden"
+
+
+@deserialize_to_instance
+class TooManyAttempts(PlatformError):
+    """Rate limit against guessing delegate links; the gateway answers 429."""
+
+    status = 429
+    title = "Too many attempts"

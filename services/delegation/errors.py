@@ -1,18 +1,9 @@
-"""The delegation service's own errors: too many refused links (crosses RPC), mail away."""
+"""The delegation service's own error: the mail service is away (never crosses RPC).
+
+``TooManyAttempts``, which the gateway must recognise, is in ``services/common/errors.py``.
+"""
 
 from __future__ import annotations
-
-from nameko.exceptions import deserialize_to_instance
-
-from services.common.errors import PlatformError
-
-
-@deserialize_to_instance
-class TooManyAttempts(PlatformError):
-    """Rate limit against guessing delegate links; the gateway answers 429."""
-
-    status = 429
-    title = "Too many attempts"
 
 
 class MailUnavailable(Exception):

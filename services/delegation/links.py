@@ -22,11 +22,17 @@ from typing import NoReturn
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.common import localtime
+from services.common.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    TooManyAttempts,
+    ValidationFailed,
+)
 from services.common.metrics import DELEGATE_LINKS_REFUSED
 from services.common.outbox import utcnow
 from services.delegation import mailing, records, scope, settings, states, tokens, views
-from services.delegation.errors import TooManyAttempts
 from services.delegation.models import Delegation, DelegationToken, LinkFailure
 
 
@@ -86,7 +92,7 @@ def page(survey: object, d: Delegation) -> dict:
         questionnaire,
         answers,
         round_.get("state"),
-        tokens.local_today(),
+        localtime.local_today(),
         settings.grace_days(),
     )
 

@@ -18,10 +18,10 @@ from __future__ import annotations
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from services.common import outbox
+from services.common import localtime, outbox
 from services.common.errors import Conflict, NotFound
 from services.common.outbox import utcnow
-from services.delegation import states, tokens
+from services.delegation import states
 from services.delegation.models import DelegatedQuestion, Delegation, Outbox, Transition
 
 
@@ -196,7 +196,7 @@ def insert(
         delegator_email=actor.get("email"),
         delegator_role=actor["role"],
         replaces_id=replaces_id,
-        last_mailed_on=tokens.local_today(),
+        last_mailed_on=localtime.local_today(),
         created_at=now,
         updated_at=now,
     )

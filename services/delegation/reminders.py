@@ -20,6 +20,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.common import localtime
 from services.common.errors import ValidationFailed
 from services.common.localtime import LOCAL_TIME
 from services.common.outbox import utcnow
@@ -31,7 +32,7 @@ Commit = Callable[[list], None]
 
 def queue_reminders(db: Session, commit: Commit) -> int:
     """Queue the reminders that are due today, each in its own transaction; how many."""
-    today = tokens.local_today()
+    today = localtime.local_today()
     schedule = settings.reminder_schedule()
     queued = 0
     for d in records.editable(db):
@@ -128,7 +129,7 @@ def digest_rows(
         allowed = scope.manageable_unit_ids(actor, units) or set()
         delegations = [d for d in delegations if d.unit_id in allowed]
     mails = mailing.mails_of(db, mail, [d.id for d in delegations])
-    today = tokens.local_today()
+    today = localtime.local_today()
     grace = settings.grace_days()
     rows = [
         digest.digest_row(views.summary(d, mails[d.id], today, grace), *views.scope_names(d))

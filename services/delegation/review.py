@@ -20,8 +20,10 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
+from services.common import localtime
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from services.delegation import mailing, records, scope, states, tokens
+from services.common.questionnaire import questions_by_key
+from services.delegation import mailing, records, scope, states
 from services.delegation.models import Delegation
 
 
@@ -36,7 +38,7 @@ class Target:
 
 
 def check_due_date(due: date) -> None:
-    today = tokens.local_today()
+    today = localtime.local_today()
     if due < today:
         raise ValidationFailed("the due date has passed", field="due_date")
     if due > today + timedelta(days=366):
@@ -97,7 +99,7 @@ def target(survey: object, municipality_id: int, year: int, fields: dict, actor:
 
 def invite(db: Session, d: Delegation, questionnaire: dict) -> None:
     """The invitation with the delegation's first link, in the caller's transaction."""
-    known = scope.questions_by_key(questionnaire)
+    known = questions_by_key(questionnaire)
     mailing.queue(
         db,
         d,
@@ -175,7 +177,7 @@ def send_back(db: Session, d: Delegation, text: str, actor: dict) -> list:
     """Back to the delegate with the reviewer's comment and a fresh link; returns events."""
     rows = records.move(db, d, "send_back", actor, text)
     d.review_comment = text
-    d.last_mailed_on = tokens.local_today()
+    d.last_mailed_on = localtime.local_today()
     mailing.queue(
         db,
         d,

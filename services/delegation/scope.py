@@ -8,6 +8,7 @@ round's questionnaire when the delegation is made, so the link's scope never gro
 
 from __future__ import annotations
 
+from services.common.questionnaire import questions_by_key
 from services.common.unit_tree import subtree_ids
 
 KINDS = ("question", "questions", "area", "unit")
@@ -22,10 +23,6 @@ class ScopeInvalid(ValueError):
 
 class ScopeForbidden(ValueError):
     """The actor may not delegate for this target (a unit lead outside their own units)."""
-
-
-def questions_by_key(questionnaire: dict) -> dict[str, dict]:
-    return {q["key"]: q for area in questionnaire["areas"] for q in area["questions"]}
 
 
 def resolve_questions(

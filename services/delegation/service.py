@@ -24,13 +24,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from services.common import config, outbox
+from services.common import config, localtime, outbox
 from services.common.db import Database
 from services.common.errors import Conflict, ValidationFailed
 from services.common.metrics import DELEGATIONS_OPEN, Metrics
 from services.common.rpc import rpc
 from services.common.validation import load
-from services.delegation import links, mailing, records, reminders, review, settings, tokens, views
+from services.delegation import links, mailing, records, reminders, review, settings, views
 from services.delegation.models import Delegation, Outbox
 from services.delegation.schemas import (
     CommentSchema,
@@ -76,7 +76,7 @@ class DelegationService:
 
     def _summary(self, d: Delegation) -> dict:
         mails = mailing.mails_of(self.db, self.mail, [d.id])[d.id]
-        return views.summary(d, mails, tokens.local_today(), settings.grace_days())
+        return views.summary(d, mails, localtime.local_today(), settings.grace_days())
 
     def _managed(
         self, municipality_id: int, delegation_id: int, actor: dict, lock: bool = False
@@ -118,7 +118,7 @@ class DelegationService:
         if unit_id is not None:
             rows = [d for d in rows if d.unit_id == unit_id]
         mails = mailing.mails_of(self.db, self.mail, [d.id for d in rows])
-        today, grace = tokens.local_today(), settings.grace_days()
+        today, grace = localtime.local_today(), settings.grace_days()
         return [views.summary(d, mails[d.id], today, grace) for d in rows]
 
     @rpc
@@ -126,7 +126,7 @@ class DelegationService:
         actor = load(ManagerSchema(), actor)
         d = self._managed(municipality_id, delegation_id, actor)
         mails = mailing.mails_of(self.db, self.mail, [d.id])[d.id]
-        detail = views.summary(d, mails, tokens.local_today(), settings.grace_days())
+        detail = views.summary(d, mails, localtime.local_today(), settings.grace_days())
         detail["transitions"] = [
             views.transition_dict(t) for t in records.transitions(self.db, d.id)
         ]

@@ -33,12 +33,6 @@ def is_expired(due_date: date, grace_days: int, now: datetime) -> bool:
     return now >= expires_at(due_date, grace_days)
 
 
-def local_today(now: datetime | None = None) -> date:
-    """Today in Denmark: due dates and reminders follow the municipality's calendar."""
-    moment = now.replace(tzinfo=UTC) if now is not None else datetime.now(UTC)
-    return moment.astimezone(LOCAL_TIME).date()
-
-
 def client_key(client: str | None) -> str:
     """What the rate limiter stores about a client: a hash, never the address itself."""
     return hashlib.sha256(f"delegate-link:{client or 'unknown'}".encode()).hexdigest()[:32]

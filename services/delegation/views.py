@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from services.delegation import scope, states, tokens
+from services.common.questionnaire import questions_by_key
+from services.delegation import states, tokens
 from services.delegation.models import Delegation, Transition
 
 
@@ -136,7 +137,7 @@ def delegate_view(
     grace_days: int,
 ) -> dict:
     """The delegate's page: only the delegated questions and the answers to them."""
-    known = scope.questions_by_key(questionnaire)
+    known = questions_by_key(questionnaire)
     wanted = set(d.question_keys)
     areas = [
         {

@@ -20,11 +20,9 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
-from services.reporting.render import FORMATS
+from services.common.report_options import FORMATS, MUNICIPAL_KINDS
 
 KINDS = ("municipality", "unit", "national")
-MUNICIPAL_KINDS = ("municipality", "unit")
-LANGUAGES = ("da", "en")
 MUNICIPAL_READERS = ("coordinator", "respondent")
 UNIT_READERS = ("unit_lead",)
 KL_ROLES = ("kl_analyst", "admin")

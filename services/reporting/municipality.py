@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from services.common.questionnaire import acceptable_level, questions_by_key
 from services.reporting import documents as d
 from services.reporting import formatting as f
 from services.reporting import parts
 from services.reporting.texts import Texts
-from services.scoring import rules
 
 TOP_RECOMMENDATIONS = 10
 
@@ -34,9 +34,9 @@ def municipality_report(sources: dict, lang: str, generated_at: datetime) -> dic
     answers = sources["answers"]
     year = questionnaire["year"]
     titles = parts.area_titles(questionnaire, tx)
-    questions = parts.questions(questionnaire)
+    questions = questions_by_key(questionnaire)
     unit_names = {u["id"]: u["name"] for u in sources.get("units", [])}
-    found = rules.recommendations(questionnaire, answers)
+    found = sources["recommendations"]
     units_below = _units_below(found, questions, answers, unit_names, questionnaire)
     sections = [
         _summary_section(tx, sources, found, questions),
@@ -63,7 +63,7 @@ def _units_below(
     questionnaire: dict,
 ) -> dict[str, str]:
     """Per recommended unit question: the names of the units below the acceptable level."""
-    acceptable = rules.acceptable_level(questionnaire)
+    acceptable = acceptable_level(questionnaire)
     below = {}
     for item in found:
         question = questions[item["question_key"]]
@@ -80,7 +80,7 @@ def _units_below(
 def _summary_section(tx: Texts, sources: dict, found: list[dict], questions: dict) -> dict:
     scores = sources["scores"]
     overall = scores["overall"]
-    acceptable = rules.acceptable_level(sources["questionnaire"])
+    acceptable = acceptable_level(sources["questionnaire"])
     below = [a for a in scores["areas"] if a["below_acceptable"]]
     if overall is None:
         verdict = "verdict.none"
@@ -138,7 +138,7 @@ def _history_overall(history: dict, year: int | None) -> float | None:
 
 
 def _status_row(
-    key: str, label: str, now: dict, before: float | None, acceptable: float | None, tx: Texts
+    key: str, label: str, now: dict, before: float | None, acceptable: float, tx: Texts
 ) -> dict:
     """``now`` holds ``score`` and ``completeness``; ``before`` the last year's score."""
     return d.row(
@@ -158,7 +158,7 @@ def _status_row(
 def _status_section(tx: Texts, scores: dict, history: dict, titles: dict, year: int) -> dict:
     """This year against the last year answered, per area and overall."""
     previous = _previous_year(history, year)
-    acceptable = scores.get("acceptable_level")
+    acceptable = scores["acceptable_level"]
     overall = {"score": scores["overall"], "completeness": scores["completeness"]}
     rows = [
         _status_row(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from services.common.questionnaire import questions_by_key
 from services.reporting import documents as d
 from services.reporting import formatting as f
 from services.reporting import parts
@@ -96,7 +97,7 @@ def national_report(sources: dict, lang: str, generated_at: datetime) -> dict:
         _status_section(tx, national, titles, area_metrics),
         _development(tx, development, titles, year),
         _distributions(tx, national, titles, area_metrics),
-        _priorities(tx, priorities, titles, parts.questions(questionnaire)),
+        _priorities(tx, priorities, titles, questions_by_key(questionnaire)),
     ]
     sheet_tables = [b for s in sections for b in s["blocks"] if b["type"] == "table"]
     sheets = [d.sheet(t["caption"], t["columns"], t["rows"]) for t in sheet_tables]

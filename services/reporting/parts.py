@@ -7,9 +7,9 @@ Pure: no nameko, no database. Rules every municipal report keeps:
 
 * Status is measured against the questionnaire's acceptable level (3); an area below it is
   marked in words (``verdict``), never by colour alone.
-* Recommendations are scoring's ranking (``rules.recommendations``: gap to the acceptable level
-  times the question's weight, heaviest first), each with its figures and the ISO 27001, NIS2
-  and CIS references of its question.
+* Recommendations are scoring's ranking (``scoring.get_recommendations``: gap to the acceptable
+  level times the question's weight, heaviest first), each with its figures and the ISO 27001,
+  NIS2 and CIS references of its question.
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from collections import Counter
 from datetime import datetime
 
 from services.common import charts
+from services.common.answer_score import score_answer
+from services.common.questionnaire import questions_by_key
 from services.reporting import documents as d
 from services.reporting import formatting as f
 from services.reporting.texts import Texts
-from services.scoring import rules
 
 ColumnSpec = tuple[str, str] | tuple[str, str, str]
 
@@ -29,10 +30,6 @@ ColumnSpec = tuple[str, str] | tuple[str, str, str]
 def columns(tx: Texts, *specs: ColumnSpec) -> list[dict]:
     """Table columns from ``(key, text key[, kind])``: the label is the text in the language."""
     return [d.column(key, tx(label), *kind) for key, label, *kind in specs]
-
-
-def questions(questionnaire: dict) -> dict[str, dict]:
-    return {q["key"]: q for a in questionnaire["areas"] for q in a["questions"]}
 
 
 def area_titles(questionnaire: dict, tx: Texts) -> dict[str, str]:
@@ -43,11 +40,11 @@ def minus(a: float | None, b: float | None) -> float | None:
     return a - b if a is not None and b is not None else None
 
 
-def verdict(score: float | None, acceptable: float | None, tx: Texts) -> str:
+def verdict(score: float | None, acceptable: float, tx: Texts) -> str:
     """Below or at the acceptable level in words, so no reader depends on a colour."""
     if score is None:
         return tx("verdict.none_short")
-    return tx("verdict.below_short" if score < (acceptable or 3.0) else "verdict.ok_short")
+    return tx("verdict.below_short" if score < acceptable else "verdict.ok_short")
 
 
 def group_label(group: dict, tx: Texts) -> str:
@@ -110,7 +107,7 @@ def unit_scores(question: dict, answers: list[dict]) -> dict[int, float]:
     found = {}
     for answer in answers:
         if answer["question_key"] == question["key"] and answer.get("unit_id") is not None:
-            score = rules.score_answer(question, answer)
+            score = score_answer(question, answer)
             if score is not None:
                 found[answer["unit_id"]] = score
     return found
@@ -300,7 +297,7 @@ def answer_sheet(
     questionnaire: dict, answers: list[dict], unit_names: dict[int, str], tx: Texts
 ) -> dict:
     """Every answer as given, in questionnaire order, with N/A, justification and score."""
-    found = questions(questionnaire)
+    found = questions_by_key(questionnaire)
     titles = area_titles(questionnaire, tx)
     order = {key: index for index, key in enumerate(found)}
     rows = []
@@ -341,7 +338,7 @@ def _answer_row(
             "na": tx("yes") if answer.get("na") else tx("no"),
             "justification": answer.get("justification") or "",
             "comment": answer.get("comment") or "",
-            "score": rules.score_answer(question, answer),
+            "score": score_answer(question, answer),
             "by": answer.get("answered_by") or "",
             "at": f.date(answer["answered_at"], tx.lang) if answer.get("answered_at") else "",
         },

@@ -34,10 +34,11 @@ from sqlalchemy.orm import Session
 from services.common import config, outbox
 from services.common.errors import NotFound, ValidationFailed
 from services.common.outbox import utcnow
+from services.common.report_options import FORMATS
 from services.reporting import jobs, runs, storage
 from services.reporting.assembly import assemble
 from services.reporting.models import Outbox, ReportFile, ReportJob
-from services.reporting.render import FORMATS, render
+from services.reporting.render import render
 
 LEASE_SECONDS = float(config.env("REPORTING_LEASE_SECONDS", "300"))
 COLLECT_TIMEOUT = float(config.env("REPORTING_COLLECT_TIMEOUT", "120"))

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
+from services.common.report_options import FORMATS, LANGUAGES, MUNICIPAL_KINDS
 from services.common.validation import DbInteger
-from services.reporting.jobs import LANGUAGES, MUNICIPAL_KINDS
-from services.reporting.render import FORMATS
 
 ROLES = ("coordinator", "unit_lead", "respondent", "kl_analyst", "admin", "system")
 

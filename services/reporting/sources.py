@@ -1,5 +1,6 @@
 """What a report is built from, as the services that own it publish it: ``sources`` for the
 report modules (``municipality``, ``unit``, ``national``), gathered over RPC by the build.
+Recommendations are scoring's ranking (``scoring.get_recommendations``), not computed here again.
 
 No nameko here: the service hands in its RPC proxies. KL's report asks only for aggregates
 (``benchmark.get_national`` and ``get_development``), never for one municipality's figures.
@@ -40,7 +41,9 @@ def collect(job: ReportJob, survey: Any, scoring: Any, benchmark: Any) -> dict:
         if unit is None:
             raise NotFound(f"no unit {job.unit_id}", field="unit_id")
         sources["unit"] = unit
+        sources["recommendations"] = scoring.get_recommendations(municipality_id, year, unit["id"])
         return sources
+    sources["recommendations"] = scoring.get_recommendations(municipality_id, year)
     try:
         sources["benchmark"] = benchmark.get_benchmark(municipality_id, year)
     except NotFound:

@@ -5,8 +5,8 @@ unit's municipality and one round, with the unit itself (``sources["unit"]``); o
 format-neutral document of ``documents``. Besides the rules of ``parts``, what a reader sees:
 
 * The unit is compared with the mean of the other units of the same municipality
-  (``scoring.organisation``); the report never names another unit or shows another unit's
-  values.
+  (``services.common.unit_comparison``); the report never names another unit or shows another
+  unit's values.
 * The system and data owners' questions (the ``ownership`` area) one by one, the unit against
   the other units' mean.
 * Every recommendation of the unit, each with the question behind it and the unit's answer.
@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from services.common.questionnaire import acceptable_level, questions_by_key
+from services.common.unit_comparison import unit_versus_rest
 from services.reporting import documents as d
 from services.reporting import formatting as f
 from services.reporting import parts
 from services.reporting.texts import Texts
-from services.scoring import organisation, rules
 
 OWNERSHIP_AREA = "ownership"
 
@@ -31,18 +32,18 @@ def unit_report(sources: dict, lang: str, generated_at: datetime) -> dict:
     questionnaire = sources["questionnaire"]
     unit = sources["unit"]
     year = questionnaire["year"]
-    acceptable = rules.acceptable_level(questionnaire)
+    acceptable = acceptable_level(questionnaire)
     titles = parts.area_titles(questionnaire, tx)
-    questions = parts.questions(questionnaire)
+    questions = questions_by_key(questionnaire)
     answers = [a for a in sources["answers"] if a.get("unit_id") == unit["id"]]
     own = next(u for u in sources["scores"]["units"] if u["id"] == unit["id"])
-    found = rules.recommendations(questionnaire, answers, unit_id=unit["id"])
+    found = sources["recommendations"]
     unit_areas = {
         a["key"]
         for a in questionnaire["areas"]
         if any(q["scope"] == "unit" for q in a["questions"])
     }
-    comparison = organisation.unit_versus_rest(sources["scores"], unit["id"], questionnaire)
+    comparison = unit_versus_rest(sources["scores"], unit["id"], questionnaire)
     rows = _comparison_rows(tx, comparison, titles, unit_areas, acceptable)
     compare_columns = _comparison_columns(tx, unit)
     sections = [

@@ -13,7 +13,7 @@ Pure: no nameko, no database. Input is one entry per year in which the municipal
 
 from __future__ import annotations
 
-from services.common.questionnaire_changes import compare_versions
+from services.common.questionnaire import compare_versions, questions_by_key
 
 
 def build_history(entries: list[dict]) -> dict:
@@ -114,7 +114,7 @@ def _questions(entries: list[dict]) -> list[dict]:
         question = latest[key]
         points = []
         for entry in entries:
-            keys = {q["key"] for a in entry["questionnaire"]["areas"] for q in a["questions"]}
+            keys = questions_by_key(entry["questionnaire"])
             scored = {q["key"]: q.get("score") for q in entry["result"].get("questions", [])}
             points.append(
                 {"year": entry["year"], "score": scored.get(key), "in_questionnaire": key in keys}

@@ -2,17 +2,9 @@
 
 In plain words:
 
-* Every scored answer becomes a number from 1 (weak) to 5 (strong), 3 being acceptable.
-
-  - maturity: the chosen level (1..5);
-  - yes / partly / no: 5 / 3 / 1;
-  - single choice: the score written next to the chosen option;
-  - multiple choice: 1 + 4 x (points of the ticked options / points of all options), so ticking
-    nothing gives 1 and ticking everything gives 5; a question whose options are all worth
-    0 points cannot be scored;
-  - number: the score of the band with the highest minimum that the number reaches; a number
-    below the lowest band's minimum scores 1; a number question without bands is not scored;
-  - text: never scored.
+* Every scored answer becomes a number from 1 (weak) to 5 (strong), 3 being acceptable, by the
+  per-answer rules in ``services/common/answer_score.py`` (shared: the reports and the
+  gateway's "below acceptable" filter show the same score for the same answer).
 
 * "Not applicable" (N/A) is left out of every score but counts as answered. An unanswered
   question lowers completeness, never the score.
@@ -50,117 +42,15 @@ none.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 
-ACCEPTABLE_LEVEL = 3.0
-
-YES_PARTLY_NO_SCORES = {"yes": 5.0, "partly": 3.0, "no": 1.0}
-BELOW_FIRST_BAND_SCORE = 1.0
+from services.common.answer_score import is_answered, score_answer
+from services.common.questionnaire import acceptable_level, questions_by_key
 
 _MUNICIPALITY = "municipality"
 _UNIT = "unit"
 
 AnswerKey = tuple[str, int | None]
-
-
-def is_answered(answer: dict | None) -> bool:
-    """Whether an answer counts towards completeness: N/A counts, an empty value does not."""
-    if answer is None:
-        return False
-    return bool(answer.get("na")) or answer.get("value") is not None
-
-
-def score_answer(question: dict, answer: dict | None) -> float | None:
-    """Score one answer 1..5, or None when there is nothing to score.
-
-    None for unanswered, N/A, text and number questions without bands. A value that does not
-    fit the question raises ValueError naming the question, so garbage never becomes a score.
-    """
-    if answer is None or answer.get("na"):
-        return None
-    value = answer.get("value")
-    if value is None:
-        return None
-    key = question.get("key", "?")
-    qtype = question.get("type")
-    if qtype == "maturity":
-        return _score_maturity(key, value)
-    if qtype == "yes_partly_no":
-        return _score_yes_partly_no(key, value)
-    if qtype == "single_choice":
-        return _score_single_choice(key, question, value)
-    if qtype == "multiple_choice":
-        return _score_multiple_choice(key, question, value)
-    if qtype == "number":
-        return _score_number(key, question, value)
-    if qtype == "text":
-        if not isinstance(value, str):
-            raise ValueError(f"{key}: a text answer must be a string, got {value!r}")
-        return None
-    raise ValueError(f"{key}: unknown question type {qtype!r}")
-
-
-def _score_maturity(key: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-        raise ValueError(f"{key}: maturity level must be an integer 1..5, got {value!r}")
-    return float(value)
-
-
-def _score_yes_partly_no(key: str, value: object) -> float:
-    if not isinstance(value, str) or value not in YES_PARTLY_NO_SCORES:
-        raise ValueError(f"{key}: answer must be 'yes', 'partly' or 'no', got {value!r}")
-    return YES_PARTLY_NO_SCORES[value]
-
-
-def _options(key: str, question: dict) -> dict[str, dict]:
-    options = question.get("options") or []
-    if not options:
-        raise ValueError(f"{key}: question has no options")
-    return {option["key"]: option for option in options}
-
-
-def _score_single_choice(key: str, question: dict, value: object) -> float:
-    options = _options(key, question)
-    if not isinstance(value, str) or value not in options:
-        raise ValueError(f"{key}: unknown option {value!r}")
-    return float(options[value]["score"])
-
-
-def _score_multiple_choice(key: str, question: dict, value: object) -> float | None:
-    options = _options(key, question)
-    if not isinstance(value, list):
-        raise ValueError(f"{key}: a multiple-choice answer must be a list, got {value!r}")
-    unknown = [item for item in value if not isinstance(item, str) or item not in options]
-    if unknown:
-        raise ValueError(f"{key}: unknown option(s) {unknown!r}")
-    if len(set(value)) != len(value):
-        raise ValueError(f"{key}: options must be distinct, got {value!r}")
-    # Both sums run in option order, so ticking everything gives exactly 5 whatever the order
-    # of the ticked keys.
-    points = {option_key: float(option.get("points", 0)) for option_key, option in options.items()}
-    total = sum(points.values())
-    if total <= 0:
-        return None
-    selected = sum(p for option_key, p in points.items() if option_key in value)
-    return 1.0 + 4.0 * selected / total
-
-
-def _score_number(key: str, question: dict, value: object) -> float | None:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not math.isfinite(value)
-        or value < 0
-    ):
-        raise ValueError(f"{key}: a number answer must be a finite number >= 0, got {value!r}")
-    bands = question.get("bands")
-    if not bands:
-        return None
-    reached = [band for band in bands if band["min"] <= value]
-    if not reached:
-        return BELOW_FIRST_BAND_SCORE
-    return float(max(reached, key=lambda band: band["min"])["score"])
 
 
 def compute_scores(questionnaire: dict, unit_ids: list[int], answers: list[dict]) -> dict:
@@ -173,7 +63,7 @@ def compute_scores(questionnaire: dict, unit_ids: list[int], answers: list[dict]
     """
     acceptable = acceptable_level(questionnaire)
     units = list(dict.fromkeys(unit_ids))
-    questions = _questions_by_key(questionnaire)
+    questions = questions_by_key(questionnaire)
     current = _current_answers(questions, answers, set(units))
     scores = {slot: score_answer(questions[slot[0]], answer) for slot, answer in current.items()}
 
@@ -233,7 +123,7 @@ def question_scores(questionnaire: dict, unit_ids: list[int], answers: list[dict
     """
     acceptable = acceptable_level(questionnaire)
     units = list(dict.fromkeys(unit_ids))
-    questions = _questions_by_key(questionnaire)
+    questions = questions_by_key(questionnaire)
     current = _current_answers(questions, answers, set(units))
     scores = {slot: score_answer(questions[slot[0]], answer) for slot, answer in current.items()}
     found = []
@@ -262,7 +152,7 @@ def recommendations(
     unit that answered them); with a unit id, only that unit's answers to unit questions.
     """
     acceptable = acceptable_level(questionnaire)
-    questions = _questions_by_key(questionnaire)
+    questions = questions_by_key(questionnaire)
     current = _current_answers(questions, answers, None if unit_id is None else {unit_id})
     scores = {slot: score_answer(questions[slot[0]], answer) for slot, answer in current.items()}
     if unit_id is None:
@@ -291,16 +181,6 @@ def recommendations(
             )
     found.sort(key=lambda item: item["gap"] * item["weight"], reverse=True)
     return found
-
-
-def acceptable_level(questionnaire: dict) -> float:
-    """The questionnaire's acceptable level, falling back to ACCEPTABLE_LEVEL when it has none."""
-    level = questionnaire.get("acceptable_level")
-    return ACCEPTABLE_LEVEL if level is None else float(level)
-
-
-def _questions_by_key(questionnaire: dict) -> dict[str, dict]:
-    return {q["key"]: q for area in questionnaire["areas"] for q in area["questions"]}
 
 
 def _scope(question: dict) -> str:

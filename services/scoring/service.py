@@ -186,6 +186,22 @@ class ScoringService:
         return result
 
     @rpc
+    def get_recommendations(
+        self, municipality_id: int, year: int, unit_id: int | None = None
+    ) -> list[dict]:
+        """The questions below the acceptable level, most urgent first (``rules.recommendations``).
+
+        From this service's projection of the answers, so the scores page and the reports show
+        the ranking scoring computed instead of computing it again from survey's raw answers.
+        ``unit_id`` narrows it to that unit's answers to unit questions.
+        """
+        questionnaire = self._questionnaire(year)
+        answers = projection.projected_answers(self.db, municipality_id, year)
+        found = rules.recommendations(questionnaire, answers, unit_id=unit_id)
+        self.db.commit()
+        return found
+
+    @rpc
     def get_history(self, municipality_id: int) -> dict:
         """Every year the municipality answered, oldest first, matched across versions by key.
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from services.common.questionnaire import MAX_NOTE, MAX_NUMBER, MAX_TEXT, questions_by_key
+
 YES_PARTLY_NO = ("yes", "partly", "no")
-MAX_TEXT = 5000
-MAX_NOTE = 2000
-MAX_NUMBER = 1e9
 ANSWER_FIELDS = ("value", "na", "justification", "comment")
 
 
@@ -24,10 +23,6 @@ class AnswerInvalid(ValueError):
         super().__init__(f"{field}: {problem}")
         self.field = field
         self.problem = problem
-
-
-def index_questions(questionnaire: dict) -> dict[str, dict]:
-    return {q["key"]: q for area in questionnaire["areas"] for q in area["questions"]}
 
 
 def check_value(question: dict, value: Any, field: str) -> Any:
@@ -121,7 +116,7 @@ def check_answer(question: dict, raw: dict, unit_ids: set[int], field: str) -> d
 
 def check_batch(questionnaire: dict, unit_ids: set[int], answers: list[dict]) -> list[dict]:
     """Validate a whole batch; any problem rejects all of it."""
-    questions = index_questions(questionnaire)
+    questions = questions_by_key(questionnaire)
     seen: set[tuple[str, int | None]] = set()
     checked = []
     for i, raw in enumerate(answers):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
+from services.common.questionnaire import MAX_BATCH
 from services.common.validation import DbInteger
 from services.survey.units import KINDS
 
@@ -38,4 +39,6 @@ class AnswerBatchSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    answers = fields.List(fields.Dict(), required=True, validate=validate.Length(min=1, max=500))
+    answers = fields.List(
+        fields.Dict(), required=True, validate=validate.Length(min=1, max=MAX_BATCH)
+    )

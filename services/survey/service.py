@@ -20,6 +20,7 @@ from services.common import outbox
 from services.common.db import Database
 from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.common.metrics import ANSWERS_SAVED, Metrics
+from services.common.questionnaire import questions_by_key
 from services.common.rpc import rpc
 from services.common.validation import load
 from services.survey import answer_store
@@ -413,7 +414,7 @@ class SurveyService:
             for a in self.get_answers(municipality_id, to_year, all_units=True)
         }
         unit_ids = {u.id for u in self._units(municipality_id)}
-        questions = answer_rules.index_questions(target)
+        questions = questions_by_key(target)
         carried, skipped = [], 0
         for old in previous:
             question = questions.get(old["question_key"])

@@ -3,7 +3,7 @@
 import pytest
 
 from services.common.config import DATA_DIR
-from services.common.questionnaire_changes import compare_versions
+from services.common.questionnaire import compare_versions
 from services.survey.questionnaire_format import load_questionnaire_file
 
 YEARS = (2021, 2022, 2023, 2024, 2025, 2026)

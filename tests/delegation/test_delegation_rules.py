@@ -90,11 +90,6 @@ def test_link_expires_at_the_end_of_due_date_plus_grace_in_danish_time():
     assert tokens.is_expired(date(2026, 1, 10), 0, datetime(2026, 1, 10, 23, 0))
 
 
-def test_local_today_follows_copenhagen():
-    assert tokens.local_today(datetime(2026, 6, 30, 22, 30)) == date(2026, 7, 1)
-    assert tokens.local_today(datetime(2026, 6, 30, 21, 30)) == date(2026, 6, 30)
-
-
 def test_client_keys_hide_the_address():
     key = tokens.client_key("192.0.2.7")
     assert "192" not in key and key == tokens.client_key("192.0.2.7")

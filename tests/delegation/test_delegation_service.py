@@ -11,11 +11,10 @@ from nameko.testing.services import entrypoint_hook
 from prometheus_client import REGISTRY
 from sqlalchemy import create_engine, text
 
-from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from services.delegation import tokens
-from services.delegation.errors import TooManyAttempts
+from services.common import localtime
+from services.common.errors import Conflict, Forbidden, NotFound, TooManyAttempts, ValidationFailed
+from services.common.localtime import local_today
 from services.delegation.service import DelegationService
-from services.delegation.tokens import local_today
 from services.mail.service import MailService
 from services.survey.service import SurveyService
 from tests.delegation.mailbox import MailCatcher, html_of, text_of, token_in
@@ -455,7 +454,7 @@ def test_reminders_before_and_after_due_date_at_most_daily(platform, catcher, mo
     assert reminder["Subject"].startswith("Påmindelse: svarfrist")
     assert rpc.delegation.open_link(token_in(reminder))["delegation"]["state"] == "assigned"
     # Two days later the due date has passed: one overdue reminder that day, not more.
-    monkeypatch.setattr(tokens, "local_today", lambda now=None: today + timedelta(days=2))
+    monkeypatch.setattr(localtime, "local_today", lambda now=None: today + timedelta(days=2))
     with entrypoint_hook(rpc.container, "send_reminders") as send_reminders:
         assert send_reminders() == 1
         assert send_reminders() == 0

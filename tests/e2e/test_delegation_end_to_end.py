@@ -17,7 +17,7 @@ import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import create_engine, text
 
-from services.delegation.tokens import local_today
+from services.common.localtime import local_today
 from tests.delegation.mailbox import link_in, text_of, token_in
 from tests.support.http import Browser
 from tests.support.platform import add_users, platform_env, run_platform, smtp_env

@@ -41,7 +41,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import create_engine, text
 
 from gateway.frontend import package_version
-from services.delegation.tokens import local_today
+from services.common.localtime import local_today
 from tests.delegation.mailbox import MailCatcher, token_in
 from tests.reporting.conftest import empty_work_queues
 from tests.support.http import Browser

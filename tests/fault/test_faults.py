@@ -26,7 +26,7 @@ from eventlet.event import Event
 from kombu import Connection, Exchange, Producer
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from services.delegation.tokens import local_today
+from services.common.localtime import local_today
 from services.scoring import rules
 from tests.fault.conftest import AARHUS, PASSWORD, reconciliation
 from tests.support.http import Browser

@@ -339,9 +339,17 @@ def _snapshot(answer: dict | None) -> dict | None:
 class FakeScoring:
     def __init__(self) -> None:
         self.missing = False
+        self.recommendations: list[dict] = []
 
     def health(self) -> dict:
         return {"service": "scoring", "status": "ok"}
+
+    def get_recommendations(
+        self, municipality_id: int, year: int, unit_id: int | None = None
+    ) -> list[dict]:
+        if self.missing:
+            raise NotFound("no scores yet")
+        return self.recommendations
 
     def get_scores(self, municipality_id: int, year: int) -> dict:
         if self.missing:

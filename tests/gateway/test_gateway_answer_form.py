@@ -12,6 +12,8 @@ from gateway.answer_form import (
     parse_form,
     questions_for,
 )
+from services.common.questionnaire import MAX_NOTE, MAX_NUMBER, MAX_TEXT
+from services.survey.answers import AnswerInvalid, check_answer
 
 NUMBER = {"key": "a.hours", "type": "number", "scope": "municipality", "na_allowed": False}
 CHOICES = {
@@ -109,3 +111,35 @@ def test_questions_for_scope_and_saved_entry():
     assert [q["key"] for q in questions_for(questionnaire, "a", 5)] == ["a.tools"]
     assert entry_from_answer(None).value is None
     assert entry_from_answer({"value": 2, "na": False, "comment": "c"}).comment == "c"
+
+
+TEXT = {"key": "a.notes", "type": "text", "scope": "municipality", "na_allowed": False}
+
+
+@pytest.mark.parametrize(
+    ("question", "raw", "part"),
+    [
+        (TEXT, {"value": "x" * MAX_TEXT}, None),
+        (TEXT, {"value": "x" * (MAX_TEXT + 1)}, "value"),
+        (TEXT, {"value": "ok", "comment": "x" * MAX_NOTE}, None),
+        (TEXT, {"value": "ok", "comment": "x" * (MAX_NOTE + 1)}, "comment"),
+        (TEXT, {"value": "ok", "justification": "x" * (MAX_NOTE + 1)}, "justification"),
+        (NUMBER, {"value": MAX_NUMBER}, None),
+        (NUMBER, {"value": MAX_NUMBER + 1}, "value"),
+    ],
+)
+def test_the_form_and_survey_draw_the_same_lines(question, raw, part):
+    """The shared limits: what the page lets through, survey accepts, and the other way round."""
+    form = MultiDict(
+        {
+            f"{name}-{question['key']}": f"{value:.0f}" if isinstance(value, float) else value
+            for name, value in raw.items()
+        }
+    )
+    parsed = parse_form(form, [question])
+    assert list(parsed.errors.get(question["key"], {})) == ([part] if part else [])
+    if part is None:
+        check_answer(question, raw, set(), "answers[0]")
+    else:
+        with pytest.raises(AnswerInvalid, match=rf"answers\[0\]\.{part}"):
+            check_answer(question, raw, set(), "answers[0]")

@@ -8,8 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from gateway.models import AuditEntry
-from services.common.errors import Conflict, NotFound, ValidationFailed
-from services.delegation.errors import TooManyAttempts
+from services.common.errors import Conflict, NotFound, TooManyAttempts, ValidationFailed
 from tests.gateway.conftest import MUNICIPALITY
 
 TOKEN = "T" * 43

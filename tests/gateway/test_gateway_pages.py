@@ -332,26 +332,28 @@ def test_history_page_lists_changes(coordinator):
     assert coordinator.get("/runder/2026/historik?question=nope").status_code == 404
 
 
-def test_scores_page_with_recommendations(coordinator, fake_rpc):
-    fake_rpc.survey.answers[(101, 2026, "governance.policy", None)] = {
-        "question_key": "governance.policy",
-        "unit_id": None,
-        "value": 1,
-        "na": False,
-        "justification": None,
-        "comment": None,
-        "revision": 1,
-        "answered_by": "Koordinator",
-        "answered_at": "2026-03-01T10:00:00",
-    }
+def test_scores_page_shows_scorings_recommendations(coordinator, fake_rpc):
+    fake_rpc.scoring.recommendations = [
+        {
+            "question_key": "governance.policy",
+            "area_key": "governance",
+            "score": 1.0,
+            "weight": 2.0,
+            "gap": 2.0,
+            "recommendation": {"da": "Vedtag en politik", "en": "Adopt a policy"},
+        }
+    ]
     page = coordinator.get("/runder/2026/scorer")
     assert page.status_code == 200
     text = page.text
     assert "Resultater 2026" in text
     assert "Borgerservice" in text and "3,5" in text
     assert "40 %" in text
-    assert "Anbefalinger" in text and "Forbedr governance.policy" in text
+    assert "Anbefalinger" in text and "Vedtag en politik" in text
     assert "under acceptabelt niveau" in text
+    assert fake_rpc.calls_to("get_recommendations")[0][2] == (101, 2026)
+    # Scoring's ranking is shown as it is: the page does not recompute it from raw answers.
+    assert not fake_rpc.calls_to("get_answers")
 
 
 def test_scores_page_without_scores_yet(coordinator, fake_rpc):

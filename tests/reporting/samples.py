@@ -2,8 +2,8 @@
 
 The 98 real municipalities answer the shipped 2021-2025 questionnaires through
 ``tools.demo_history``; scores, history, benchmark and KL's development come from the same pure
-modules the services use (scoring rules and history, the benchmark engine), so the figures are
-those a running platform would publish, without starting one.
+modules the services use (scoring rules, recommendations and history, the benchmark engine), so
+the figures are those a running platform would publish, without starting one.
 """
 
 from __future__ import annotations
@@ -166,12 +166,19 @@ def municipality_sources(municipality_id: int, year: int = 2025) -> dict:
         "benchmark": view,
         "answers": list(answers_of(municipality_id, year)),
         "units": units_of(municipality_id),
+        "recommendations": rules.recommendations(
+            questionnaire(year), list(answers_of(municipality_id, year))
+        ),
     }
 
 
 def unit_sources(municipality_id: int, unit_index: int = 0, year: int = 2025) -> dict:
     sources = municipality_sources(municipality_id, year)
-    sources["unit"] = sources["units"][unit_index]
+    unit = sources["units"][unit_index]
+    sources["unit"] = unit
+    sources["recommendations"] = rules.recommendations(
+        questionnaire(year), sources["answers"], unit_id=unit["id"]
+    )
     return sources
 
 

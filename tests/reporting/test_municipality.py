@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from services.common.municipalities import load_municipalities
+from services.common.questionnaire import questions_by_key
 from services.reporting import formatting, municipality
 from services.reporting.documents import tables
 from services.reporting.render import render
@@ -53,6 +54,24 @@ def test_the_pdf_has_a_cover_contents_page_numbers_and_the_figures(
     )
     flat = " ".join(" ".join(pages).split())
     assert question["text"]["da"][:40] in flat
+
+
+def test_the_recommendations_are_scorings_ranking_as_collected(aarhus_sources):
+    ranked = aarhus_sources["recommendations"]
+    assert len(ranked) >= 3
+    chosen = [ranked[2], ranked[0]]
+    doc = municipality.municipality_report(dict(aarhus_sources, recommendations=chosen), "da", WHEN)
+    shown = [
+        block
+        for s in doc["sections"]
+        for block in s["blocks"]
+        if block["type"] == "recommendations"
+    ]
+    assert [len(block["items"]) for block in shown] == [2]
+    titles = [item["title"] for item in shown[0]["items"]]
+    keys = [r["question_key"] for r in chosen]
+    questions = questions_by_key(aarhus_sources["questionnaire"])
+    assert [questions[k]["text"]["da"][:30] for k in keys] == [t[:30] for t in titles]
 
 
 def test_a_report_for_one_municipality_holds_nothing_of_another(aarhus, aarhus_pdf):

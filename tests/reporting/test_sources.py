@@ -51,3 +51,19 @@ def test_a_unit_report_gets_its_unit_and_a_unit_that_is_gone_is_missing_data():
     assert "get_benchmark" not in calls
     with pytest.raises(NotFound, match="no unit 8"):
         sources.collect(job("unit", 8), Recorder(calls), Recorder(calls), Recorder(calls))
+
+
+class Scoring(Recorder):
+    """Scoring's proxy that also answers what it was asked for recommendations."""
+
+    def get_recommendations(self, *args: object) -> dict:
+        self.calls.append("get_recommendations")
+        return {"ranked_for": args}
+
+
+def test_recommendations_are_scorings_ranking_for_the_municipality_or_the_unit():
+    calls: list[str] = []
+    found = sources.collect(job("municipality"), Recorder(calls), Scoring(calls), Recorder(calls))
+    assert found["recommendations"] == {"ranked_for": (751, 2025)}
+    found = sources.collect(job("unit", 7), Recorder(calls), Scoring(calls), Recorder(calls))
+    assert found["recommendations"] == {"ranked_for": (751, 2025, 7)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.common.config import DATA_DIR
-from services.common.questionnaire_changes import compare_versions
+from services.common.questionnaire import compare_versions
 from services.scoring.history import build_history, comparison
 from services.scoring.rules import compute_scores, question_scores
 from services.survey.questionnaire_format import load_questionnaire_file

@@ -9,13 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from services.scoring.rules import (
-    ACCEPTABLE_LEVEL,
-    compute_scores,
-    is_answered,
-    recommendations,
-    score_answer,
-)
+from services.common.answer_score import is_answered, score_answer
+from services.common.questionnaire import ACCEPTABLE_LEVEL
+from services.scoring.rules import compute_scores, recommendations
 
 UNITS = [10, 20, 30]
 

@@ -57,6 +57,15 @@ def test_scores_follow_answers_through_events(platform):
     wait_for(lambda: overall(rpc) == pytest.approx((7 / 3 + 5) / 2))
     assert rpc.scoring.get_scores(VEJLE, 2026)["overall"] is None
 
+    # The ranking the scores page and the reports show comes from scoring's own projection.
+    found = rpc.scoring.get_recommendations(AARHUS, 2026)
+    assert [(r["question_key"], r["score"], r["gap"]) for r in found] == [
+        ("governance.policy", 1.0, 2.0)
+    ]
+    assert found[0]["recommendation"]["da"] == "Få politikken godkendt."
+    assert rpc.scoring.get_recommendations(AARHUS, 2026, unit["id"]) == []
+    assert rpc.scoring.get_recommendations(VEJLE, 2026) == []
+
 
 def test_redelivered_and_reordered_events_change_nothing(platform):
     rpc = platform

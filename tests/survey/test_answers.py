@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from services.common.questionnaire import MAX_NOTE, MAX_NUMBER, MAX_TEXT, questions_by_key
 from services.survey.answers import (
-    MAX_NOTE,
-    MAX_NUMBER,
-    MAX_TEXT,
     AnswerInvalid,
     check_answer,
     check_batch,
     check_value,
-    index_questions,
     is_change,
     progress,
     snapshot,
@@ -21,7 +18,7 @@ from services.survey.questionnaire_format import parse_questionnaire
 from tests.support.questionnaires import SMALL_2026
 
 QUESTIONNAIRE = parse_questionnaire(SMALL_2026)
-QUESTIONS = index_questions(QUESTIONNAIRE)
+QUESTIONS = questions_by_key(QUESTIONNAIRE)
 UNITS = {11, 12}
 
 

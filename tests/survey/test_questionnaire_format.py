@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from services.common.questionnaire_changes import compare_versions
+from services.common.questionnaire import compare_versions
 from services.survey.question_format import QUESTION_TYPES
 from services.survey.questionnaire_format import (
     QuestionnaireError,

@@ -1,35 +1,10 @@
 """Renderers: one small module per file format, each reading the document of ``documents``.
 
-``render(document, fmt)`` returns the file's bytes; ``FORMATS`` says what each format is.
+``render(document, fmt)`` returns the file's bytes; what each format is (extension, content
+type) is ``services.common.report_options.FORMATS``, shared with the gateway.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Format:
-    key: str
-    extension: str
-    content_type: str
-
-
-FORMATS: dict[str, Format] = {
-    f.key: f
-    for f in (
-        Format("pdf", "pdf", "application/pdf"),
-        Format("html", "html", "text/html; charset=utf-8"),
-        Format(
-            "docx",
-            "docx",
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        ),
-        Format("xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        Format("csv", "csv", "text/csv; charset=utf-8"),
-        Format("json", "json", "application/json"),
-    )
-}
 
 
 def render(document: dict, fmt: str) -> bytes:

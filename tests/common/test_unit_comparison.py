@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.scoring.organisation import unit_versus_rest
+from services.common.unit_comparison import unit_versus_rest
 from services.scoring.rules import compute_scores
 from tests.scoring.test_rules import ANSWERS, QUESTIONNAIRE, UNITS
 

@@ -1,15 +1,17 @@
 """A unit against the rest of its organisation: the comparison a unit's management sees.
 
-Pure: no nameko, no database. Input is one municipality's scores (``compute_scores``). The rest
-of the organisation is every other unit of the same municipality; its figure per area is the
-plain mean of those units' area scores (each unit counts once), so a large department does not
-drown the others, as with the municipality's own roll-up of unit questions. This stays inside
-one municipality, so no disclosure control applies.
+Pure: no nameko, no database. Input is one municipality's scores as scoring hands them out
+(``get_scores``); the gateway's benchmark pages and the unit report both show it, so it is
+shared code that reads scoring's result rather than a scoring rule. The rest of the
+organisation is every other unit of the same municipality; its figure per area is the plain
+mean of those units' area scores (each unit counts once), so a large department does not drown
+the others, as with the municipality's own roll-up of unit questions. This stays inside one
+municipality, so no disclosure control applies.
 """
 
 from __future__ import annotations
 
-from services.scoring.rules import acceptable_level
+from services.common.questionnaire import acceptable_level
 
 
 def unit_versus_rest(result: dict, unit_id: int, questionnaire: dict | None = None) -> dict:
@@ -19,7 +21,7 @@ def unit_versus_rest(result: dict, unit_id: int, questionnaire: dict | None = No
     if unit is None:
         raise KeyError(unit_id)
     others = [u for u in units if u["id"] != unit_id]
-    acceptable = acceptable_level(questionnaire) if questionnaire else 3.0
+    acceptable = acceptable_level(questionnaire)
     areas = []
     for area in unit["areas"]:
         scores = [

@@ -1,8 +1,30 @@
-"""Comparing two years' questionnaires: added, removed, reworded, retyped, rescoped, shares."""
+"""The shared questionnaire library: questions by key, the acceptable level, comparing years."""
 
-from services.common.questionnaire_changes import compare_versions
+from services.common.questionnaire import (
+    ACCEPTABLE_LEVEL,
+    acceptable_level,
+    compare_versions,
+    questions_by_key,
+)
 from services.survey.questionnaire_format import parse_questionnaire
-from tests.support.questionnaires import base_doc, dump, lang, question
+from tests.support.questionnaires import SMALL_2026, base_doc, dump, lang, question
+
+
+def test_questions_by_key_covers_every_area_in_order():
+    questionnaire = parse_questionnaire(SMALL_2026)
+    in_order = [q["key"] for area in questionnaire["areas"] for q in area["questions"]]
+    found = questions_by_key(questionnaire)
+    assert list(found) == in_order
+    assert len({q["area_key"] for q in found.values()}) == len(questionnaire["areas"]) > 1
+    assert all(found[key]["key"] == key for key in in_order)
+
+
+def test_acceptable_level_is_the_questionnaires_own_or_three():
+    assert acceptable_level({"acceptable_level": 2.5}) == 2.5
+    assert acceptable_level({"acceptable_level": 4}) == 4.0
+    assert acceptable_level({"acceptable_level": None}) == ACCEPTABLE_LEVEL == 3.0
+    assert acceptable_level({}) == 3.0
+    assert acceptable_level(None) == 3.0
 
 
 def test_compare_versions_on_small_files():

@@ -1,13 +1,47 @@
-"""What changed between two years' questionnaires, to judge how comparable trends are.
+"""Reading a normalised questionnaire: the one place every service and the gateway share.
 
-Survey, scoring and benchmark all compare normalised questionnaires (the dict
-``services/survey/questionnaire_format.py`` produces and events carry), so the comparison is
-shared code rather than one service's module.
+The normalised questionnaire is the dict ``services/survey/questionnaire_format.py`` produces
+and events and RPC answers carry. What several parts need from it lives here, once:
+
+* ``questions_by_key``: every question by its key, across areas.
+* ``acceptable_level``: the questionnaire's acceptable level, or 3.0 when it names none; the
+  line below which a score is flagged and a recommendation offered.
+* ``compare_versions``: what changed between two years' questionnaires, so trends can say how
+  comparable they are (survey's import report, scoring's history, benchmark's development).
+* The answer limits (``MAX_TEXT``, ``MAX_NOTE``, ``MAX_NUMBER``, ``MAX_BATCH``) that the
+  gateway checks to point at the field early and survey enforces as the owner of answers;
+  one definition, so the two can never disagree about what is too long.
 
 Pure module: the standard library only.
 """
 
 from __future__ import annotations
+
+ACCEPTABLE_LEVEL = 3.0
+
+MAX_TEXT = 5000
+"""Characters in a text answer."""
+MAX_NOTE = 2000
+"""Characters in an answer's justification or comment."""
+MAX_NUMBER = 1e9
+"""Largest value of a number answer (the smallest is 0)."""
+MAX_BATCH = 500
+"""Answers saved in one call."""
+
+
+def questions_by_key(questionnaire: dict) -> dict[str, dict]:
+    """Every question of the questionnaire by its key, in questionnaire order."""
+    return {q["key"]: q for area in questionnaire["areas"] for q in area["questions"]}
+
+
+def acceptable_level(questionnaire: dict | None) -> float:
+    """The questionnaire's acceptable level, or ACCEPTABLE_LEVEL when it names none.
+
+    ``None`` (no questionnaire at hand) also gives the default, so callers never write their
+    own fallback.
+    """
+    level = (questionnaire or {}).get("acceptable_level")
+    return ACCEPTABLE_LEVEL if level is None else float(level)
 
 
 def _danish(text: dict) -> str:
@@ -22,8 +56,8 @@ def compare_versions(old: dict, new: dict) -> dict:
     shared questions divided by all questions of the area in either year (1.0 = identical set,
     0.0 = nothing in common); areas in only one of the two years have share 0.0.
     """
-    old_questions = {q["key"]: q for area in old["areas"] for q in area["questions"]}
-    new_questions = {q["key"]: q for area in new["areas"] for q in area["questions"]}
+    old_questions = questions_by_key(old)
+    new_questions = questions_by_key(new)
     shared = [key for key in new_questions if key in old_questions]
 
     area_keys = [area["key"] for area in new["areas"]]
