@@ -29,13 +29,13 @@ from flask import (
     url_for,
 )
 
-from gateway import accounts, audit, oidc
+from gateway import accounts, audit, clients, oidc
 from gateway.db import get_db
 from gateway.i18n import t
 from gateway.metrics import LOGINS
 from gateway.models import MUNICIPAL_ROLES, User
 from gateway.redirects import safe_next
-from gateway.rpc import ServiceUnavailable, call
+from gateway.rpc import ServiceUnavailable
 from gateway.security import new_csrf_token
 from services.common.numbers import try_parse_int
 
@@ -179,7 +179,7 @@ def municipality_id() -> int:
 def municipality_choices() -> tuple[list[dict], bool]:
     """Names for the select; if survey is down, the form falls back to a kommunekode field."""
     try:
-        municipalities = call("survey", "list_municipalities")
+        municipalities = clients.survey.list_municipalities()
     except ServiceUnavailable:
         return [], False
     return sorted(municipalities, key=lambda m: m["name"]), True

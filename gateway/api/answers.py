@@ -8,6 +8,7 @@ from flask import g, jsonify
 from marshmallow import Schema, fields, validate
 from werkzeug.datastructures import MultiDict
 
+from gateway import clients
 from gateway.answer_form import changed_answers, parse_form, questions_for
 from gateway.api import api, load_body, load_query, operation
 from gateway.api.schemas import (
@@ -26,7 +27,6 @@ from gateway.api.schemas import (
 from gateway.auth import actor, municipality_id, municipality_required, roles_required
 from gateway.i18n import t
 from gateway.permissions import answerable_unit_ids, can_answer, can_answer_municipality
-from gateway.rpc import call
 from services.common.errors import Forbidden, NotFound
 from services.common.validation import DbInteger
 
@@ -42,11 +42,9 @@ from services.common.validation import DbInteger
 @municipality_required
 def get_answers(year: int) -> Any:
     query = load_query(AnswersQuerySchema())
-    answers = call(
-        "survey",
-        "get_answers",
-        municipality_id(),
-        year,
+    answers = clients.survey.get_answers(
+        municipality_id=municipality_id(),
+        year=year,
         unit_id=query["unit_id"],
         area_key=query["area"],
         all_units=query["all_units"],
@@ -59,13 +57,15 @@ def check_own_unit(unit_id: int | None) -> None:
     otherwise just be empty for it)."""
     if unit_id is None:
         return
-    if unit_id not in {u["id"] for u in call("survey", "list_units", municipality_id())}:
+    if unit_id not in {
+        u["id"] for u in clients.survey.list_units(municipality_id=municipality_id())
+    }:
         raise NotFound("No such unit.", field="unit_id")
 
 
 def check_may_answer(answers: list[dict]) -> None:
     """A unit lead answers only for their own part of the organisation (403 naming the field)."""
-    units = call("survey", "list_units", municipality_id())
+    units = clients.survey.list_units(municipality_id=municipality_id())
     allowed = answerable_unit_ids(g.user, units)
     for index, answer in enumerate(answers):
         unit_id = answer["unit_id"]
@@ -92,7 +92,9 @@ def save_answers(year: int) -> Any:
     if g.user.role == "unit_lead":
         check_may_answer(batch["answers"])
     return jsonify(
-        call("survey", "save_answers", municipality_id(), year, batch["answers"], actor())
+        clients.survey.save_answers(
+            municipality_id=municipality_id(), year=year, answers=batch["answers"], actor=actor()
+        )
     )
 
 
@@ -108,12 +110,10 @@ def save_answers(year: int) -> Any:
 def answer_history(year: int) -> Any:
     query = load_query(HistoryQuerySchema())
     check_own_unit(query["unit_id"])
-    changes = call(
-        "survey",
-        "get_answer_history",
-        municipality_id(),
-        year,
-        query["question_key"],
+    changes = clients.survey.get_answer_history(
+        municipality_id=municipality_id(),
+        year=year,
+        question_key=query["question_key"],
         unit_id=query["unit_id"],
     )
     return jsonify(sorted(changes, key=lambda c: c.get("revision") or 0, reverse=True))
@@ -128,7 +128,7 @@ def answer_history(year: int) -> Any:
 )
 @municipality_required
 def progress(year: int) -> Any:
-    return jsonify(call("survey", "get_progress", municipality_id(), year))
+    return jsonify(clients.survey.get_progress(municipality_id=municipality_id(), year=year))
 
 
 @api.get("/rounds/<year:year>/scores")
@@ -140,7 +140,7 @@ def progress(year: int) -> Any:
 )
 @municipality_required
 def scores(year: int) -> Any:
-    return jsonify(call("scoring", "get_scores", municipality_id(), year))
+    return jsonify(clients.scoring.get_scores(municipality_id=municipality_id(), year=year))
 
 
 @api.post("/rounds/<year:year>/copy-forward")
@@ -154,7 +154,9 @@ def scores(year: int) -> Any:
 @roles_required("coordinator")
 def copy_forward(year: int) -> Any:
     data = load_body(CopyForwardSchema())
-    result = call("survey", "copy_forward", municipality_id(), data["from_year"], year, actor())
+    result = clients.survey.copy_forward(
+        municipality_id=municipality_id(), from_year=data["from_year"], to_year=year, actor=actor()
+    )
     return jsonify(result)
 
 
@@ -194,25 +196,29 @@ class FormSaveResultSchema(Schema):
 def save_form(year: int) -> Any:
     data = load_body(FormSaveSchema())
     unit_id = data["unit_id"]
-    units = call("survey", "list_units", municipality_id())
+    units = clients.survey.list_units(municipality_id=municipality_id())
     if unit_id is not None and unit_id not in {u["id"] for u in units}:
         raise NotFound("No such unit.", field="unit_id")
     if not can_answer(g.user, unit_id, units):
         raise Forbidden("You cannot answer for this unit.", field="unit_id")
-    questionnaire = call("survey", "get_questionnaire", year)
+    questionnaire = clients.survey.get_questionnaire(year=year)
     questions = questions_for(questionnaire, data["area"], unit_id)
     form = MultiDict([(name, v) for name, values in data["fields_"].items() for v in values])
     shown = set(form.getlist("shown"))
     if shown:
         questions = [q for q in questions if q["key"] in shown]
-    answers = call("survey", "get_answers", municipality_id(), year, unit_id=unit_id)
+    answers = clients.survey.get_answers(
+        municipality_id=municipality_id(), year=year, unit_id=unit_id
+    )
     saved = {a["question_key"]: a for a in answers if a.get("unit_id") == unit_id}
     parsed = parse_form(form, questions, saved)
     valid = {k: e for k, e in parsed.entries.items() if k not in parsed.errors}
     changes = changed_answers(valid, saved, unit_id)
     count = 0
     if changes:
-        result = call("survey", "save_answers", municipality_id(), year, changes, actor())
+        result = clients.survey.save_answers(
+            municipality_id=municipality_id(), year=year, answers=changes, actor=actor()
+        )
         count = (result or {}).get("saved", len(changes))
     errors = {
         key: {part: t(message) for part, message in parts.items()}

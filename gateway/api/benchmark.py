@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import jsonify
 
+from gateway import clients
 from gateway.api import api, operation
 from gateway.api.answers import check_own_unit
 from gateway.api.benchmark_schemas import (
@@ -25,7 +26,7 @@ from gateway.auth import municipality_id, municipality_required
 from gateway.pages.benchmark_common import kl_required
 from gateway.pages.common import list_units
 from gateway.pages.history_trend import visible_history
-from gateway.rpc import ServiceUnavailable, call
+from gateway.rpc import ServiceUnavailable
 from services.common.errors import NotFound
 from services.scoring.organisation import unit_versus_rest
 
@@ -44,7 +45,7 @@ TAGS = ("benchmark",)
 @municipality_required
 def history() -> Any:
     found = visible_history(
-        call("scoring", "get_history", municipality_id()), call("survey", "list_rounds")
+        clients.scoring.get_history(municipality_id=municipality_id()), clients.survey.list_rounds()
     )
     names = {unit["id"]: unit["name"] for unit in list_units()}
     years = set(found["years"])
@@ -53,7 +54,7 @@ def history() -> Any:
         return [p for p in points if p["year"] in years]
 
     try:
-        national = call("benchmark", "get_national_series")
+        national = clients.benchmark.get_national_series()
     except (ServiceUnavailable, NotFound):
         national = None
     return jsonify(
@@ -85,7 +86,7 @@ def history() -> Any:
 @municipality_required
 def benchmark(year: int) -> Any:
     visible_round(year)
-    return jsonify(call("benchmark", "get_benchmark", municipality_id(), year))
+    return jsonify(clients.benchmark.get_benchmark(municipality_id=municipality_id(), year=year))
 
 
 @api.get("/rounds/<year:year>/units/<int:unit_id>/comparison")
@@ -99,8 +100,8 @@ def benchmark(year: int) -> Any:
 def unit_comparison(year: int, unit_id: int) -> Any:
     visible_round(year)
     check_own_unit(unit_id)
-    questionnaire = call("survey", "get_questionnaire", year)
-    scores = call("scoring", "get_scores", municipality_id(), year)
+    questionnaire = clients.survey.get_questionnaire(year=year)
+    scores = clients.scoring.get_scores(municipality_id=municipality_id(), year=year)
     try:
         return jsonify(unit_versus_rest(scores, unit_id, questionnaire))
     except KeyError:
@@ -115,7 +116,7 @@ def unit_comparison(year: int, unit_id: int) -> Any:
 )
 @kl_required
 def kl_rounds() -> Any:
-    return jsonify(call("benchmark", "list_years"))
+    return jsonify(clients.benchmark.list_years())
 
 
 @api.get("/kl/rounds/<year:year>/benchmark")
@@ -127,7 +128,7 @@ def kl_rounds() -> Any:
 )
 @kl_required
 def kl_benchmark(year: int) -> Any:
-    return jsonify(call("benchmark", "get_national", year))
+    return jsonify(clients.benchmark.get_national(year=year))
 
 
 @api.get("/kl/development")
@@ -138,4 +139,4 @@ def kl_benchmark(year: int) -> Any:
 )
 @kl_required
 def kl_development() -> Any:
-    return jsonify(call("benchmark", "get_development"))
+    return jsonify(clients.benchmark.get_development())

@@ -9,12 +9,12 @@ from typing import Any
 from flask import jsonify
 from marshmallow import fields, validate
 
+from gateway import clients
 from gateway.api import api, load_body, operation
 from gateway.api.schemas import InputSchema
 from gateway.auth import municipality_id, municipality_required
 from gateway.pages.benchmark_common import kl_required
 from gateway.pages.reports_common import file_response, kl_requester, municipal_viewer
-from gateway.rpc import call
 from services.common.validation import DbInteger
 from services.reporting.jobs import LANGUAGES, MUNICIPAL_KINDS
 from services.reporting.render import FORMATS
@@ -99,7 +99,9 @@ class AnnualRunSchema(InputSchema):
 )
 @municipality_required
 def reports() -> Any:
-    return jsonify(call("reporting", "list_reports", municipality_id(), municipal_viewer()))
+    return jsonify(
+        clients.reporting.list_reports(municipality_id=municipality_id(), viewer=municipal_viewer())
+    )
 
 
 @api.post("/reports")
@@ -115,7 +117,9 @@ def reports() -> Any:
 @municipality_required
 def order_report() -> Any:
     data = load_body(ReportInSchema())
-    job = call("reporting", "request_report", municipality_id(), data, municipal_viewer())
+    job = clients.reporting.request_report(
+        municipality_id=municipality_id(), data=data, requester=municipal_viewer()
+    )
     return jsonify(job), 202
 
 
@@ -123,7 +127,11 @@ def order_report() -> Any:
 @operation("One report and its progress", response=ReportJobSchema(), errors=(404,), tags=TAGS)
 @municipality_required
 def report(job_id: int) -> Any:
-    return jsonify(call("reporting", "get_report", municipality_id(), job_id, municipal_viewer()))
+    return jsonify(
+        clients.reporting.get_report(
+            municipality_id=municipality_id(), job_id=job_id, viewer=municipal_viewer()
+        )
+    )
 
 
 @api.get("/reports/<int:job_id>/file")
@@ -131,7 +139,9 @@ def report(job_id: int) -> Any:
 @municipality_required
 def report_file(job_id: int) -> Any:
     return file_response(
-        call("reporting", "download_report", municipality_id(), job_id, municipal_viewer())
+        clients.reporting.download_report(
+            municipality_id=municipality_id(), job_id=job_id, viewer=municipal_viewer()
+        )
     )
 
 
@@ -143,7 +153,7 @@ def report_file(job_id: int) -> Any:
 )
 @kl_required
 def kl_reports() -> Any:
-    return jsonify(call("reporting", "list_national_reports"))
+    return jsonify(clients.reporting.list_national_reports())
 
 
 @api.post("/kl/reports")
@@ -158,14 +168,16 @@ def kl_reports() -> Any:
 @kl_required
 def kl_order_report() -> Any:
     data = load_body(NationalInSchema())
-    return jsonify(call("reporting", "request_national_report", data, kl_requester())), 202
+    return jsonify(
+        clients.reporting.request_national_report(data=data, requester=kl_requester())
+    ), 202
 
 
 @api.get("/kl/reports/<int:job_id>")
 @operation("One national report (KL)", response=ReportJobSchema(), errors=(404,), tags=KL_TAGS)
 @kl_required
 def kl_report(job_id: int) -> Any:
-    return jsonify(call("reporting", "get_national_report", job_id))
+    return jsonify(clients.reporting.get_national_report(job_id=job_id))
 
 
 @api.get("/kl/reports/<int:job_id>/file")
@@ -177,7 +189,7 @@ def kl_report(job_id: int) -> Any:
 )
 @kl_required
 def kl_report_file(job_id: int) -> Any:
-    return file_response(call("reporting", "download_national_report", job_id))
+    return file_response(clients.reporting.download_national_report(job_id=job_id))
 
 
 @api.get("/kl/annual-runs")
@@ -186,7 +198,7 @@ def kl_report_file(job_id: int) -> Any:
 )
 @kl_required
 def kl_runs() -> Any:
-    return jsonify(call("reporting", "list_annual_runs"))
+    return jsonify(clients.reporting.list_annual_runs())
 
 
 @api.post("/kl/annual-runs")
@@ -201,7 +213,9 @@ def kl_runs() -> Any:
 @kl_required
 def kl_start_run() -> Any:
     data = load_body(AnnualRunInSchema())
-    return jsonify(call("reporting", "request_annual_run", data["year"], kl_requester())), 202
+    return jsonify(
+        clients.reporting.request_annual_run(year=data["year"], requester=kl_requester())
+    ), 202
 
 
 @api.get("/kl/annual-runs/<year:year>")
@@ -210,4 +224,4 @@ def kl_start_run() -> Any:
 )
 @kl_required
 def kl_run(year: int) -> Any:
-    return jsonify(call("reporting", "get_annual_run", year))
+    return jsonify(clients.reporting.get_annual_run(year=year))

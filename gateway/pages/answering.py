@@ -21,7 +21,7 @@ from flask import (
     url_for,
 )
 
-from gateway import answer_filters
+from gateway import answer_filters, clients
 from gateway.answer_form import (
     Entry,
     ParsedForm,
@@ -37,7 +37,7 @@ from gateway.i18n import t
 from gateway.pages.common import flat_tree, get_round, list_units, number_arg, visible_rounds
 from gateway.pages.delegation import manager
 from gateway.permissions import can_answer
-from gateway.rpc import ServiceUnavailable, call
+from gateway.rpc import ServiceUnavailable
 from services.common.errors import Conflict, ValidationFailed
 from services.scoring.rules import acceptable_level
 
@@ -97,11 +97,13 @@ class AnswerPage:
 
     def __init__(self, year: int) -> None:
         self.round = get_round(year)
-        self.questionnaire = call("survey", "get_questionnaire", year)
+        self.questionnaire = clients.survey.get_questionnaire(year=year)
         self.units = list_units()
         self.unit_id = _scope(self.units)
         self.area = _area(self.questionnaire, self.unit_id)
-        answers = call("survey", "get_answers", municipality_id(), year, unit_id=self.unit_id)
+        answers = clients.survey.get_answers(
+            municipality_id=municipality_id(), year=year, unit_id=self.unit_id
+        )
         self.answers = [a for a in answers if a.get("unit_id") == self.unit_id]
         self.saved = {a["question_key"]: a for a in self.answers}
         self.all_questions = questions_for(self.questionnaire, self.area["key"], self.unit_id)
@@ -119,7 +121,9 @@ class AnswerPage:
             return set()
         year = self.round["year"]
         try:
-            overview = call("delegation", "overview", municipality_id(), year, manager())
+            overview = clients.delegation.overview(
+                municipality_id=municipality_id(), year=year, actor=manager()
+            )
         except ServiceUnavailable:
             self.filter_unavailable = True
             return set()
@@ -149,7 +153,9 @@ class AnswerPage:
     def unit_progress(self) -> list[dict]:
         """Answered of expected per unit for the whole round, in tree order."""
         try:
-            progress = call("survey", "get_progress", municipality_id(), self.round["year"])
+            progress = clients.survey.get_progress(
+                municipality_id=municipality_id(), year=self.round["year"]
+            )
         except ServiceUnavailable:
             return []
         counted = {u["id"]: u for u in progress.get("units", [])}
@@ -250,7 +256,9 @@ def answer(year: int) -> Any:
     changes = changed_answers(parsed.entries, page.saved, page.unit_id)
     if changes:
         try:
-            result = call("survey", "save_answers", municipality_id(), year, changes, actor())
+            result = clients.survey.save_answers(
+                municipality_id=municipality_id(), year=year, answers=changes, actor=actor()
+            )
         except ValidationFailed as exc:
             key, part = locate_error(exc.field, changes)
             if key is None:

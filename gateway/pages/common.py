@@ -4,23 +4,23 @@ from __future__ import annotations
 
 from flask import abort, request
 
+from gateway import clients
 from gateway.auth import municipality_id
 from gateway.i18n import t
-from gateway.rpc import call
 from services.common.errors import NotFound
 from services.common.numbers import try_parse_int
 
 
 def visible_rounds() -> list[dict]:
     """Rounds a municipality can see (not drafts), newest first."""
-    rounds = [r for r in call("survey", "list_rounds") if r.get("state") != "draft"]
+    rounds = [r for r in clients.survey.list_rounds() if r.get("state") != "draft"]
     return sorted(rounds, key=lambda r: r["year"], reverse=True)
 
 
 def get_round(year: int) -> dict:
     """The round, or 404 when it does not exist or is still a draft."""
     try:
-        round_ = call("survey", "get_round", year)
+        round_ = clients.survey.get_round(year=year)
     except NotFound:
         abort(404)
     if round_ is None or round_.get("state") == "draft":
@@ -41,7 +41,7 @@ def number_arg(name: str) -> int | None:
 
 
 def list_units() -> list[dict]:
-    return call("survey", "list_units", municipality_id())
+    return clients.survey.list_units(municipality_id=municipality_id())
 
 
 def unit_tree(units: list[dict]) -> list[dict]:

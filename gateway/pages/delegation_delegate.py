@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
+from gateway import clients
 from gateway.answer_form import (
     ParsedForm,
     changed_answers,
@@ -21,7 +22,7 @@ from gateway.answer_form import (
     parse_form,
 )
 from gateway.i18n import t
-from gateway.rpc import ServiceUnavailable, call
+from gateway.rpc import ServiceUnavailable
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.delegation.errors import TooManyAttempts
 
@@ -87,7 +88,7 @@ def _render(
 @bp.route("/delegering/<token>", methods=("GET", "POST"))
 def page(token: str) -> Any:
     try:
-        view = call("delegation", "open_link", token, client())
+        view = clients.delegation.open_link(token=token, client=client())
     except NotFound:
         return link_refused()
     except TooManyAttempts:
@@ -104,9 +105,9 @@ def page(token: str) -> Any:
         return _render(token, view, parsed, t("answer.fix_errors"), 422)
     changes = changed_answers(parsed.entries, saved, delegation["unit_id"])
     submit = request.form.get("action") == "submit"
-    method = "delegate_submit" if submit else "delegate_save"
+    send = clients.delegation.delegate_submit if submit else clients.delegation.delegate_save
     try:
-        result = call("delegation", method, token, changes, client())
+        result = send(token=token, answers=changes, client=client())
     except (NotFound, TooManyAttempts):
         return link_refused()
     except ValidationFailed as exc:

@@ -12,11 +12,12 @@ from typing import Any
 
 from flask import Blueprint, render_template
 
+from gateway import clients
 from gateway.auth import municipality_id, municipality_required
 from gateway.i18n import localized, t
 from gateway.pages.benchmark_common import chart_number, percent_share, svg
 from gateway.pages.common import flat_tree, list_units
-from gateway.rpc import ServiceUnavailable, call
+from gateway.rpc import ServiceUnavailable
 from services.common import charts
 from services.common.errors import NotFound
 
@@ -87,11 +88,11 @@ def _in_years(points: list[dict], years: list[int]) -> list[dict]:
 @municipality_required
 def development() -> Any:
     history = visible_history(
-        call("scoring", "get_history", municipality_id()), call("survey", "list_rounds")
+        clients.scoring.get_history(municipality_id=municipality_id()), clients.survey.list_rounds()
     )
     years = history["years"]
     try:
-        national = call("benchmark", "get_national_series")
+        national = clients.benchmark.get_national_series()
         benchmark_down = False
     except (ServiceUnavailable, NotFound):
         national, benchmark_down = None, True

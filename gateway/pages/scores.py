@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 
+from gateway import clients
 from gateway.auth import municipality_id, municipality_required
 from gateway.i18n import t
 from gateway.pages.common import area_titles, flat_tree, get_round, list_units, visible_rounds
-from gateway.rpc import call
 from services.common.errors import NotFound
 
 bp = Blueprint("scores", __name__)
@@ -42,12 +42,14 @@ def current() -> Any:
 @municipality_required
 def scores(year: int) -> Any:
     round_ = get_round(year)
-    questionnaire = call("survey", "get_questionnaire", year)
+    questionnaire = clients.survey.get_questionnaire(year=year)
     try:
-        result = call("scoring", "get_scores", municipality_id(), year)
+        result = clients.scoring.get_scores(municipality_id=municipality_id(), year=year)
     except NotFound:
         result = None
-    answers = call("survey", "get_answers", municipality_id(), year, all_units=True)
+    answers = clients.survey.get_answers(
+        municipality_id=municipality_id(), year=year, all_units=True
+    )
     questions = {q["key"]: q for a in questionnaire["areas"] for q in a["questions"]}
     found = [
         dict(item, question=questions.get(item["question_key"]))

@@ -397,7 +397,12 @@ class FakeDelegation(FakeHealthOnly):
         self.delegations: list[dict] = []
 
     def list_delegations(
-        self, municipality_id: int, year: int, actor: dict, unit_id: int | None = None
+        self,
+        municipality_id: int,
+        year: int,
+        actor: dict,
+        unit_id: int | None = None,
+        state: str | None = None,
     ) -> list[dict]:
         return [d for d in self.delegations if d["year"] == year]
 
