@@ -36,6 +36,21 @@ PURGE_EVERY = timedelta(hours=1)
 MAX_KEYS = 50
 CSV_COLUMNS = ("time", "municipality", "actor", "role", "action", "target", "detail")
 _last_purge: dict[str, datetime] = {}
+# The families of actions a reader narrows the trail by (the part before the dot).
+ACTION_GROUPS = (
+    "login",
+    "answers",
+    "delegation",
+    "user",
+    "password",
+    "totp",
+    "report",
+    "unit",
+    "municipality",
+    "account",
+    "round",
+    "questionnaire",
+)
 
 
 def retention() -> timedelta:

@@ -8,9 +8,9 @@ from flask import jsonify
 from marshmallow import Schema, fields, validate
 
 from gateway import clients
+from gateway.access import admin_required
 from gateway.api import api, load_body, operation
 from gateway.api.schemas import RoundSchema
-from gateway.auth import admin_required
 from services.common.validation import DbInteger
 from services.common.years import FIRST_YEAR, LAST_YEAR
 

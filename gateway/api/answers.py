@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 from werkzeug.datastructures import MultiDict
 
 from gateway import clients
+from gateway.access import actor, municipality_id, municipality_required, roles_required
 from gateway.answer_form import changed_answers, parse_form, questions_for
 from gateway.api import api, load_body, load_query, operation
 from gateway.api.schemas import (
@@ -24,7 +25,6 @@ from gateway.api.schemas import (
     SaveResultSchema,
     ScoresSchema,
 )
-from gateway.auth import actor, municipality_id, municipality_required, roles_required
 from gateway.i18n import t
 from gateway.permissions import answerable_unit_ids, can_answer, can_answer_municipality
 from services.common.errors import Forbidden, NotFound

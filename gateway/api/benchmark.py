@@ -11,6 +11,7 @@ from typing import Any
 from flask import jsonify
 
 from gateway import clients
+from gateway.access import kl_required, municipality_id, municipality_required
 from gateway.api import api, operation
 from gateway.api.answers import check_own_unit
 from gateway.api.benchmark_schemas import (
@@ -22,10 +23,7 @@ from gateway.api.benchmark_schemas import (
     UnitComparisonSchema,
 )
 from gateway.api.rounds import visible_round
-from gateway.auth import municipality_id, municipality_required
-from gateway.pages.benchmark_common import kl_required
-from gateway.pages.common import list_units
-from gateway.pages.history_trend import visible_history
+from gateway.lookups import list_units, visible_history
 from gateway.rpc import ServiceUnavailable
 from services.common.errors import NotFound
 from services.scoring.organisation import unit_versus_rest

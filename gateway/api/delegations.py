@@ -13,10 +13,9 @@ from flask import jsonify, url_for
 from marshmallow import Schema, fields, validate
 
 from gateway import clients
+from gateway.access import MANAGERS, manager, municipality_id, roles_required
 from gateway.api import api, load_body, load_query, operation
 from gateway.api.schemas import InputSchema
-from gateway.auth import municipality_id, roles_required
-from gateway.pages.delegation import MANAGERS, manager
 from services.common.validation import DbInteger
 
 STATES = ("assigned", "in_progress", "submitted", "sent_back", "approved", "revoked")

@@ -10,11 +10,10 @@ from flask import jsonify
 from marshmallow import fields, validate
 
 from gateway import clients
+from gateway.access import kl_required, municipality_id, municipality_required
 from gateway.api import api, load_body, operation
 from gateway.api.schemas import InputSchema
-from gateway.auth import municipality_id, municipality_required
-from gateway.pages.benchmark_common import kl_required
-from gateway.pages.reports_common import file_response, kl_requester, municipal_viewer
+from gateway.report_files import file_response, kl_requester, municipal_viewer
 from services.common.validation import DbInteger
 from services.reporting.jobs import LANGUAGES, MUNICIPAL_KINDS
 from services.reporting.render import FORMATS

@@ -7,9 +7,9 @@ from typing import Any
 from flask import abort, g, jsonify
 
 from gateway import clients
+from gateway.access import login_required
 from gateway.api import api, operation
 from gateway.api.schemas import QuestionnaireSchema, RoundSchema
-from gateway.auth import login_required
 
 
 def _visible(round_: dict) -> bool:

@@ -7,9 +7,9 @@ from typing import Any
 from flask import jsonify, url_for
 
 from gateway import clients
+from gateway.access import actor, municipality_id, municipality_required, roles_required
 from gateway.api import api, load_body, operation
 from gateway.api.schemas import UnitInSchema, UnitSchema
-from gateway.auth import actor, municipality_id, municipality_required, roles_required
 
 
 @api.get("/units")

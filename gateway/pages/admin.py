@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from gateway import clients
-from gateway.auth import admin_required
+from gateway.access import admin_required
 from gateway.i18n import t
 from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.common.numbers import try_parse_int

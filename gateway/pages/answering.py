@@ -22,6 +22,7 @@ from flask import (
 )
 
 from gateway import answer_filters, clients
+from gateway.access import actor, manager, municipality_id, municipality_required
 from gateway.answer_form import (
     Entry,
     ParsedForm,
@@ -32,10 +33,8 @@ from gateway.answer_form import (
     parse_form,
     questions_for,
 )
-from gateway.auth import actor, municipality_id, municipality_required
 from gateway.i18n import t
-from gateway.pages.common import flat_tree, get_round, list_units, number_arg, visible_rounds
-from gateway.pages.delegation import manager
+from gateway.lookups import flat_tree, get_round, list_units, number_arg, visible_rounds
 from gateway.permissions import can_answer
 from gateway.rpc import ServiceUnavailable
 from services.common.errors import Conflict, ValidationFailed

@@ -12,8 +12,16 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from gateway import clients
-from gateway.auth import municipality_id, municipality_required
+from gateway.access import municipality_id, municipality_required
 from gateway.i18n import localized, t
+from gateway.lookups import (
+    area_titles,
+    flat_tree,
+    get_round,
+    list_units,
+    number_arg,
+    visible_rounds,
+)
 from gateway.pages.benchmark_common import (
     GROUP_CHOICES,
     band_label,
@@ -21,14 +29,6 @@ from gateway.pages.benchmark_common import (
     chart_number,
     group_label,
     svg,
-)
-from gateway.pages.common import (
-    area_titles,
-    flat_tree,
-    get_round,
-    list_units,
-    number_arg,
-    visible_rounds,
 )
 from services.common import charts
 from services.common.errors import NotFound

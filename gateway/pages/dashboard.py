@@ -11,12 +11,11 @@ from typing import Any
 from flask import Blueprint, g, redirect, render_template, url_for
 
 from gateway import clients, cycle
-from gateway.auth import login_required, municipality_id
+from gateway.access import login_required, manager, municipality_id
 from gateway.db import get_db
+from gateway.lookups import area_titles, flat_tree, list_units, visible_rounds
 from gateway.models import utcnow
-from gateway.pages.common import area_titles, flat_tree, list_units, visible_rounds
-from gateway.pages.delegation import manager
-from gateway.pages.reports_common import municipal_viewer
+from gateway.report_files import municipal_viewer
 from gateway.rpc import ServiceUnavailable
 from services.common.errors import NotFound
 

@@ -14,9 +14,9 @@ from typing import Any
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from gateway import clients
-from gateway.auth import municipality_id, roles_required
+from gateway.access import MANAGERS, manager, municipality_id, roles_required
 from gateway.i18n import current_language, t
-from gateway.pages.common import flat_tree, get_round, list_units, number_arg, visible_rounds
+from gateway.lookups import flat_tree, get_round, list_units, number_arg, visible_rounds
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.common.numbers import try_parse_int
 from services.common.unit_tree import subtree_ids
@@ -25,7 +25,6 @@ from services.delegation.tokens import local_today
 
 bp = Blueprint("delegation", __name__)
 
-MANAGERS = ("coordinator", "unit_lead")
 MUNICIPALITY_SCOPE = "kommune"
 DEFAULT_DAYS = 14
 FORM_FIELDS = ("delegate_name", "delegate_email", "message", "due_date", "question_keys", "kind")
@@ -41,17 +40,6 @@ def format_due(value: Any) -> str:
     except ValueError:
         return str(value)
     return day.strftime("%d.%m.%Y") if current_language() == "da" else day.strftime("%d %b %Y")
-
-
-def manager() -> dict:
-    """The acting coordinator or unit lead as the delegation service records them."""
-    return {
-        "user_id": g.user.id,
-        "name": g.user.name,
-        "role": g.user.role,
-        "email": g.user.email,
-        "unit_id": g.user.unit_id,
-    }
 
 
 def manageable_units(units: list[dict]) -> list[tuple[dict, int]]:

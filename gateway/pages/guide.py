@@ -14,15 +14,14 @@ from flask import Blueprint, render_template
 from sqlalchemy import select
 
 from gateway import clients
-from gateway.auth import municipality_id, municipality_required, roles_required
+from gateway.access import manager, municipality_id, municipality_required, roles_required
 from gateway.cycle import STEPS
 from gateway.db import get_db
 from gateway.i18n import t
+from gateway.lookups import area_titles, flat_tree, list_units, visible_rounds
 from gateway.models import User
-from gateway.pages.common import area_titles, flat_tree, list_units, visible_rounds
 from gateway.pages.dashboard import step_url
-from gateway.pages.delegation import manager
-from gateway.pages.reports_common import municipal_viewer, report_label
+from gateway.report_files import municipal_viewer, report_label
 from gateway.rpc import ServiceUnavailable
 from services.common.errors import NotFound
 

@@ -7,8 +7,8 @@ from typing import Any
 from flask import Blueprint, abort, render_template, request
 
 from gateway import clients
-from gateway.auth import municipality_id, municipality_required
-from gateway.pages.common import get_round, list_units, number_arg
+from gateway.access import municipality_id, municipality_required
+from gateway.lookups import get_round, list_units, number_arg
 
 bp = Blueprint("history", __name__)
 

@@ -13,29 +13,15 @@ from typing import Any
 from flask import Blueprint, render_template
 
 from gateway import clients
-from gateway.auth import municipality_id, municipality_required
+from gateway.access import municipality_id, municipality_required
 from gateway.i18n import localized, t
+from gateway.lookups import flat_tree, list_units, visible_history
 from gateway.pages.benchmark_common import chart_number, percent_share, svg
-from gateway.pages.common import flat_tree, list_units
 from gateway.rpc import ServiceUnavailable
 from services.common import charts
 from services.common.errors import NotFound
 
 bp = Blueprint("development", __name__)
-
-
-def visible_history(history: dict, rounds: list[dict]) -> dict:
-    """Only years of rounds a municipality may see (never a draft), and the steps between them."""
-    states = {r["year"]: r["state"] for r in rounds}
-    years = [y for y in history["years"] if states.get(y) in ("open", "closed")]
-    return {
-        **history,
-        "years": years,
-        "states": {y: states[y] for y in years},
-        "comparisons": [
-            c for c in history["comparisons"] if c["from_year"] in years and c["to_year"] in years
-        ],
-    }
 
 
 def national_series(national: dict | None, metric: str) -> dict[int, dict]:

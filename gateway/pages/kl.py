@@ -12,17 +12,16 @@ from typing import Any
 from flask import Blueprint, g, redirect, render_template, url_for
 
 from gateway import clients
-from gateway.auth import login_required
+from gateway.access import kl_required, login_required
 from gateway.i18n import format_number, localized, t
+from gateway.lookups import area_titles, number_arg
 from gateway.pages.benchmark_common import (
     chart_legend,
     chart_number,
     group_label,
-    kl_required,
     percent_share,
     svg,
 )
-from gateway.pages.common import area_titles, number_arg
 from services.common import charts
 from services.common.errors import NotFound
 

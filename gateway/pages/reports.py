@@ -13,15 +13,10 @@ from typing import Any
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 
 from gateway import clients
-from gateway.auth import municipality_id, municipality_required
+from gateway.access import municipality_id, municipality_required
 from gateway.i18n import t
-from gateway.pages.common import flat_tree, list_units, visible_rounds
-from gateway.pages.reports_common import (
-    file_response,
-    municipal_viewer,
-    pending,
-    report_label,
-)
+from gateway.lookups import flat_tree, list_units, visible_rounds
+from gateway.report_files import file_response, municipal_viewer, pending, report_label
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.common.numbers import parse_int
 from services.reporting.jobs import LANGUAGES

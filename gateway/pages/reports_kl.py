@@ -11,9 +11,9 @@ from typing import Any
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 
 from gateway import clients
+from gateway.access import kl_required
 from gateway.i18n import t
-from gateway.pages.benchmark_common import kl_required
-from gateway.pages.reports_common import file_response, kl_requester, pending, report_label
+from gateway.report_files import file_response, kl_requester, pending, report_label
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.common.numbers import try_parse_int
 from services.reporting.jobs import LANGUAGES

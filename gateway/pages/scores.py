@@ -7,9 +7,9 @@ from typing import Any
 from flask import Blueprint, flash, redirect, render_template, url_for
 
 from gateway import clients
-from gateway.auth import municipality_id, municipality_required
+from gateway.access import municipality_id, municipality_required
 from gateway.i18n import t
-from gateway.pages.common import area_titles, flat_tree, get_round, list_units, visible_rounds
+from gateway.lookups import area_titles, flat_tree, get_round, list_units, visible_rounds
 from services.common.errors import NotFound
 
 bp = Blueprint("scores", __name__)

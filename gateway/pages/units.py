@@ -11,9 +11,9 @@ from typing import Any
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from gateway import clients
-from gateway.auth import actor, municipality_id, municipality_required, roles_required
+from gateway.access import actor, municipality_id, municipality_required, roles_required
 from gateway.i18n import t
-from gateway.pages.common import list_units, unit_tree
+from gateway.lookups import list_units, unit_tree
 from gateway.permissions import can_manage_units
 from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.common.numbers import parse_int

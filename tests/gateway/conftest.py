@@ -12,9 +12,9 @@ from collections.abc import Callable
 import pytest
 from argon2 import PasswordHasher
 
-import gateway.accounts
+import gateway.identity.passwords
 from gateway import create_app
-from gateway.accounts import create_user
+from gateway.identity.accounts import create_user
 from gateway.rpc import ServiceUnavailable
 from services.common.errors import Conflict, NotFound, ValidationFailed
 from tests.benchmark.fakes import FakeBenchmark
@@ -486,7 +486,9 @@ class FakeRpc:
 def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """argon2id with test-sized cost; production parameters are argon2-cffi's defaults."""
     monkeypatch.setattr(
-        gateway.accounts, "hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+        gateway.identity.passwords,
+        "hasher",
+        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1),
     )
 
 

@@ -9,9 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from gateway import audit, passwords, throttling, totp
-from gateway.accounts import link_is_valid
-from gateway.auth import session_expired
+from gateway import audit
+from gateway.access import session_expired
+from gateway.identity import passwords, throttling, totp
+from gateway.identity.links import link_is_valid
 from gateway.models import AccountToken, AuditEntry
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from gateway import clients
-from gateway.accounts import IssuedLink
+from gateway.identity.links import IssuedLink
 from gateway.models import User
 from gateway.rpc import ServiceUnavailable
 from services.common.errors import PlatformError
