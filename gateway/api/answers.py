@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, jsonify
+from flask import jsonify
 from marshmallow import Schema, fields, validate
 from werkzeug.datastructures import MultiDict
 
 from gateway import clients
 from gateway.access import actor, municipality_id, municipality_required, roles_required
-from gateway.answer_form import changed_answers, parse_form, questions_for
+from gateway.answering.form import questions_for
+from gateway.answering.saving import check_may_answer, form_changes, save_changes
 from gateway.api import api, load_body, load_query, operation
 from gateway.api.schemas import (
     AnswerBatchSchema,
@@ -26,8 +27,7 @@ from gateway.api.schemas import (
     ScoresSchema,
 )
 from gateway.i18n import t
-from gateway.permissions import answerable_unit_ids, can_answer, can_answer_municipality
-from services.common.errors import Forbidden, NotFound
+from services.common.errors import NotFound
 from services.common.validation import DbInteger
 
 
@@ -63,21 +63,6 @@ def check_own_unit(unit_id: int | None) -> None:
         raise NotFound("No such unit.", field="unit_id")
 
 
-def check_may_answer(answers: list[dict]) -> None:
-    """A unit lead answers only for their own part of the organisation (403 naming the field)."""
-    units = clients.survey.list_units(municipality_id=municipality_id())
-    allowed = answerable_unit_ids(g.user, units)
-    for index, answer in enumerate(answers):
-        unit_id = answer["unit_id"]
-        if unit_id is None and not can_answer_municipality(g.user):
-            raise Forbidden(
-                "Your role cannot answer municipality-wide questions.",
-                field=f"answers[{index}].unit_id",
-            )
-        if unit_id is not None and unit_id not in allowed:
-            raise Forbidden("You cannot answer for this unit.", field=f"answers[{index}].unit_id")
-
-
 @api.put("/rounds/<year:year>/answers")
 @operation(
     "Save a batch of answers (all or nothing, at most 500)",
@@ -89,8 +74,10 @@ def check_may_answer(answers: list[dict]) -> None:
 @municipality_required
 def save_answers(year: int) -> Any:
     batch = load_body(AnswerBatchSchema())
-    if g.user.role == "unit_lead":
-        check_may_answer(batch["answers"])
+    units = clients.survey.list_units(municipality_id=municipality_id())
+    check_may_answer(
+        [a["unit_id"] for a in batch["answers"]], units, lambda i: f"answers[{i}].unit_id"
+    )
     return jsonify(
         clients.survey.save_answers(
             municipality_id=municipality_id(), year=year, answers=batch["answers"], actor=actor()
@@ -199,29 +186,18 @@ def save_form(year: int) -> Any:
     units = clients.survey.list_units(municipality_id=municipality_id())
     if unit_id is not None and unit_id not in {u["id"] for u in units}:
         raise NotFound("No such unit.", field="unit_id")
-    if not can_answer(g.user, unit_id, units):
-        raise Forbidden("You cannot answer for this unit.", field="unit_id")
+    check_may_answer([unit_id], units, lambda i: "unit_id")
     questionnaire = clients.survey.get_questionnaire(year=year)
     questions = questions_for(questionnaire, data["area"], unit_id)
     form = MultiDict([(name, v) for name, values in data["fields_"].items() for v in values])
-    shown = set(form.getlist("shown"))
-    if shown:
-        questions = [q for q in questions if q["key"] in shown]
     answers = clients.survey.get_answers(
         municipality_id=municipality_id(), year=year, unit_id=unit_id
     )
     saved = {a["question_key"]: a for a in answers if a.get("unit_id") == unit_id}
-    parsed = parse_form(form, questions, saved)
-    valid = {k: e for k, e in parsed.entries.items() if k not in parsed.errors}
-    changes = changed_answers(valid, saved, unit_id)
-    count = 0
-    if changes:
-        result = clients.survey.save_answers(
-            municipality_id=municipality_id(), year=year, answers=changes, actor=actor()
-        )
-        count = (result or {}).get("saved", len(changes))
+    read = form_changes(form, questions, saved, unit_id, keep_valid=True)
+    count = save_changes(year, read.changes)
     errors = {
         key: {part: t(message) for part, message in parts.items()}
-        for key, parts in parsed.errors.items()
+        for key, parts in read.parsed.errors.items()
     }
     return jsonify({"saved": count, "errors": errors})

@@ -21,21 +21,19 @@ from flask import (
     url_for,
 )
 
-from gateway import answer_filters, clients
-from gateway.access import actor, manager, municipality_id, municipality_required
-from gateway.answer_form import (
+from gateway import clients
+from gateway.access import manager, municipality_id, municipality_required
+from gateway.answering import filters as answer_filters
+from gateway.answering.form import (
     Entry,
     ParsedForm,
     area_progress,
-    changed_answers,
     entry_from_answer,
-    locate_error,
-    parse_form,
     questions_for,
 )
+from gateway.answering.saving import form_changes, mark_refusal, may_answer, save_changes
 from gateway.i18n import t
 from gateway.lookups import flat_tree, get_round, list_units, number_arg, visible_rounds
-from gateway.permissions import can_answer
 from gateway.rpc import ServiceUnavailable
 from services.common.errors import Conflict, ValidationFailed
 from services.scoring.rules import acceptable_level
@@ -43,7 +41,6 @@ from services.scoring.rules import acceptable_level
 bp = Blueprint("answering", __name__)
 
 MUNICIPALITY_SCOPE = "kommune"
-ERROR_PARTS = ("value", "na", "justification", "comment")
 
 
 @bp.get("/besvar")
@@ -112,7 +109,7 @@ class AnswerPage:
         self.readonly_reason = None
         if self.round["state"] != "open":
             self.readonly_reason = "answer.readonly_closed"
-        elif not can_answer(g.user, self.unit_id, self.units):
+        elif not may_answer(self.unit_id, self.units):
             self.readonly_reason = "answer.readonly_role"
 
     def _delegated(self) -> set[str]:
@@ -140,14 +137,6 @@ class AnswerPage:
             delegated,
             acceptable_level(self.questionnaire),
         )
-
-    def posted_questions(self) -> list[dict]:
-        """The questions the posted form showed (its ``shown`` fields): only those are read,
-        so a filtered page never clears the answers it did not show."""
-        shown = set(request.form.getlist("shown"))
-        if not shown:
-            return self.all_questions
-        return [q for q in self.all_questions if q["key"] in shown]
 
     def unit_progress(self) -> list[dict]:
         """Answered of expected per unit for the whole round, in tree order."""
@@ -249,27 +238,20 @@ def answer(year: int) -> Any:
         status = 409 if page.readonly_reason == "answer.readonly_closed" else 403
         return page.render(form_error=t(page.readonly_reason), status=status)
 
-    parsed = parse_form(request.form, page.posted_questions(), page.saved)
+    read = form_changes(request.form, page.all_questions, page.saved, page.unit_id)
+    parsed, changes = read.parsed, read.changes
     if parsed.errors:
         return page.render(parsed, t("answer.fix_errors"), 422)
-    changes = changed_answers(parsed.entries, page.saved, page.unit_id)
     if changes:
         try:
-            result = clients.survey.save_answers(
-                municipality_id=municipality_id(), year=year, answers=changes, actor=actor()
-            )
+            saved = save_changes(year, changes)
         except ValidationFailed as exc:
-            key, part = locate_error(exc.field, changes)
-            if key is None:
-                return page.render(parsed, t("answer.error.batch"), 422)
-            part = part if part in ERROR_PARTS else "other"
-            parsed.add_error(key, part, f"answer.error.{part}")
-            return page.render(parsed, t("answer.fix_errors"), 422)
+            return page.render(parsed, t(mark_refusal(parsed, exc, changes)), 422)
         except Conflict:
             return page.render(parsed, t("answer.conflict"), 409)
         except ServiceUnavailable:
             return page.render(parsed, t("answer.unavailable"), 503)
-        flash(t("answer.saved", count=(result or {}).get("saved", len(changes))), "success")
+        flash(t("answer.saved", count=saved), "success")
     else:
         flash(t("answer.nothing_changed"), "info")
     target = page.area["key"]
