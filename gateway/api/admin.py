@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 
 from gateway import clients
 from gateway.access import admin_required
-from gateway.api import api, load_body, operation
+from gateway.api.base import api, load_body, operation
 from gateway.api.schemas import RoundSchema
 from services.common.validation import DbInteger
 from services.common.years import FIRST_YEAR, LAST_YEAR

@@ -12,7 +12,7 @@ from gateway import clients
 from gateway.access import actor, municipality_id, municipality_required, roles_required
 from gateway.answering.form import questions_for
 from gateway.answering.saving import check_may_answer, form_changes, save_changes
-from gateway.api import api, load_body, load_query, operation
+from gateway.api.base import api, load_body, load_query, operation
 from gateway.api.schemas import (
     AnswerBatchSchema,
     AnswerSchema,

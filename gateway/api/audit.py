@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 
 from gateway import audit
 from gateway.access import login_required
-from gateway.api import api, load_query, operation
+from gateway.api.base import api, load_query, operation
 from gateway.audit import ACTION_GROUPS
 from gateway.db import get_db
 from services.common.validation import DbInteger

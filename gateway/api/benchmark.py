@@ -12,8 +12,8 @@ from flask import jsonify
 
 from gateway import clients
 from gateway.access import kl_required, municipality_id, municipality_required
-from gateway.api import api, operation
 from gateway.api.answers import check_own_unit
+from gateway.api.base import api, operation
 from gateway.api.benchmark_schemas import (
     BenchmarkSchema,
     BenchmarkYearSchema,

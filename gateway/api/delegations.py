@@ -14,7 +14,7 @@ from marshmallow import Schema, fields, validate
 
 from gateway import clients
 from gateway.access import MANAGERS, manager, municipality_id, roles_required
-from gateway.api import api, load_body, load_query, operation
+from gateway.api.base import api, load_body, load_query, operation
 from gateway.api.schemas import InputSchema
 from services.common.validation import DbInteger
 

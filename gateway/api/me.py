@@ -7,7 +7,7 @@ from typing import Any
 from flask import g, jsonify
 
 from gateway.access import login_required
-from gateway.api import api, operation
+from gateway.api.base import api, operation
 from gateway.api.schemas import MeSchema
 from gateway.security import csrf_token
 

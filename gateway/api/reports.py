@@ -11,7 +11,7 @@ from marshmallow import fields, validate
 
 from gateway import clients
 from gateway.access import kl_required, municipality_id, municipality_required
-from gateway.api import api, load_body, operation
+from gateway.api.base import api, load_body, operation
 from gateway.api.schemas import InputSchema
 from gateway.report_files import file_response, kl_requester, municipal_viewer
 from services.common.validation import DbInteger

@@ -8,7 +8,7 @@ from flask import abort, g, jsonify
 
 from gateway import clients
 from gateway.access import login_required
-from gateway.api import api, operation
+from gateway.api.base import api, operation
 from gateway.api.schemas import QuestionnaireSchema, RoundSchema
 
 

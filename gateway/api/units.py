@@ -8,7 +8,7 @@ from flask import jsonify, url_for
 
 from gateway import clients
 from gateway.access import actor, municipality_id, municipality_required, roles_required
-from gateway.api import api, load_body, operation
+from gateway.api.base import api, load_body, operation
 from gateway.api.schemas import UnitInSchema, UnitSchema
 
 
