@@ -36,11 +36,7 @@ from gateway.redirects import safe_next
 from gateway.security import new_csrf_token
 
 KL_ROLES = ("kl_analyst", "admin")
-
-
 MANAGERS = ("coordinator", "unit_lead")
-
-
 TOUCH_EVERY_SECONDS = 60
 
 

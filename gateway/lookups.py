@@ -12,6 +12,8 @@ from gateway.rpc import ServiceUnavailable
 from services.common.errors import NotFound
 from services.common.numbers import try_parse_int
 
+KL_CHOICE = "kl"
+
 
 def visible_rounds() -> list[dict]:
     """Rounds a municipality can see (not drafts), newest first."""
@@ -78,9 +80,6 @@ def area_titles(questionnaire: dict | None) -> dict[str, dict]:
     if not questionnaire:
         return {}
     return {area["key"]: area["title"] for area in questionnaire.get("areas", [])}
-
-
-KL_CHOICE = "kl"
 
 
 def municipality_choices() -> tuple[list[dict], bool]:

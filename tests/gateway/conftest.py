@@ -1,7 +1,8 @@
 """Fixtures of the gateway tests: an in-memory fake of the services and a temporary SQLite DB.
 
 The fake implements the survey and scoring RPC methods the gateway calls, with the contract's
-signatures, and raises the real platform errors and ServiceUnavailable.
+signatures (the typed clients send keyword arguments, so the parameter names must be the
+service's), and raises the real platform errors and ServiceUnavailable.
 """
 
 from __future__ import annotations
