@@ -34,8 +34,8 @@ def existing_emails(pairs: int) -> list[str]:
 
 def add_accounts(database_url: str, municipality: int, pairs: int) -> None:
     """The accounts of ``existing_emails`` in the gateway's database, in one session."""
-    from gateway.accounts import ensure_user
     from gateway.db import session_scope
+    from gateway.identity.accounts import ensure_user
 
     with session_scope(database_url) as db:
         for email in existing_emails(pairs):

@@ -128,49 +128,19 @@ def create_app(test_config: dict[str, Any] | None = None, rpc: Any = None) -> Fl
         atexit.register(rpc.close)
     app.extensions["rpc"] = rpc
 
-    from gateway import (
-        auth,
-        background,
-        db,
-        errors,
-        frontend,
-        health,
-        i18n,
-        metrics,
-        oidc,
-        security,
-    )
-    from gateway.api import api
-    from gateway.pages import register_pages
+    from gateway import access, background, db, errors, frontend, i18n, metrics, security
+    from gateway.blueprints import BLUEPRINTS
+    from gateway.identity import oidc
 
     metrics.init_app(app)
     db.init_app(app)
     background.init_app(app)
-    auth.init_app(app)
+    access.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     frontend.init_app(app)
     errors.init_app(app)
-    app.register_blueprint(auth.bp)
     oidc.init_app(app)
-    app.register_blueprint(health.bp)
-    app.register_blueprint(metrics.bp)
-    app.register_blueprint(api)
-    register_pages(app)
-    from gateway.pages import delegation, delegation_delegate
-
-    app.register_blueprint(delegation.bp)
-    app.register_blueprint(delegation_delegate.bp)
-    from gateway.pages import benchmark, history_trend
-
-    app.register_blueprint(benchmark.bp)
-    app.register_blueprint(history_trend.bp)
-    from gateway.pages import reports, reports_kl
-
-    app.register_blueprint(reports.bp)
-    app.register_blueprint(reports_kl.bp)
-    from gateway.pages import account, account_links, audit_trail, onboarding, users
-
-    for module in (account, account_links, audit_trail, onboarding, users):
-        app.register_blueprint(module.bp)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
     return app

@@ -36,6 +36,21 @@ PURGE_EVERY = timedelta(hours=1)
 MAX_KEYS = 50
 CSV_COLUMNS = ("time", "municipality", "actor", "role", "action", "target", "detail")
 _last_purge: dict[str, datetime] = {}
+# The families of actions a reader narrows the trail by (the part before the dot).
+ACTION_GROUPS = (
+    "login",
+    "answers",
+    "delegation",
+    "user",
+    "password",
+    "totp",
+    "report",
+    "unit",
+    "municipality",
+    "account",
+    "round",
+    "questionnaire",
+)
 
 
 def retention() -> timedelta:
@@ -114,56 +129,67 @@ def _answer_keys(answers: Any) -> list[str]:
     return keys[:MAX_KEYS]
 
 
+Arguments = dict[str, Any]
+
+
 @dataclass(frozen=True)
 class CallRule:
-    """How an audited RPC becomes an entry: its action, target and detail from args/result."""
+    """How an audited RPC becomes an entry: its action, and its target and detail read from the
+    call's named arguments and its result."""
 
     action: str
-    target: Callable[[tuple, Any], Any] = lambda args, result: None
-    detail: Callable[[tuple, Any], dict | None] = lambda args, result: None
+    target: Callable[[Arguments, Any], Any] = lambda args, result: None
+    detail: Callable[[Arguments, Any], dict | None] = lambda args, result: None
     national: bool = False
 
 
-def _result_id(args: tuple, result: Any) -> Any:
+def _result_id(args: Arguments, result: Any) -> Any:
     return result.get("id") if isinstance(result, dict) else None
 
 
-def _second(args: tuple, result: Any) -> Any:
-    return args[1] if len(args) > 1 else None
+def _argument(name: str) -> Callable[[Arguments, Any], Any]:
+    """The target is one of the call's arguments."""
+    return lambda args, result: args.get(name)
 
 
 AUDITED_CALLS: dict[tuple[str, str], CallRule] = {
     ("survey", "save_answers"): CallRule(
         "answers.saved",
-        _second,
-        lambda a, r: {"year": a[1], "questions": _answer_keys(a[2])},
+        _argument("year"),
+        lambda a, r: {"year": a.get("year"), "questions": _answer_keys(a.get("answers"))},
     ),
     ("survey", "copy_forward"): CallRule(
         "answers.copied",
-        lambda a, r: a[2],
-        lambda a, r: {"from_year": a[1], "copied": (r or {}).get("copied")},
+        _argument("to_year"),
+        lambda a, r: {"from_year": a.get("from_year"), "copied": (r or {}).get("copied")},
     ),
     ("survey", "create_unit"): CallRule("unit.created", _result_id),
-    ("survey", "update_unit"): CallRule("unit.changed", _second),
-    ("survey", "delete_unit"): CallRule("unit.deleted", _second),
+    ("survey", "update_unit"): CallRule("unit.changed", _argument("unit_id")),
+    ("survey", "delete_unit"): CallRule("unit.deleted", _argument("unit_id")),
     ("delegation", "create_delegation"): CallRule(
-        "delegation.created", _result_id, lambda a, r: {"year": a[1]}
+        "delegation.created", _result_id, lambda a, r: {"year": a.get("year")}
     ),
     ("delegation", "redelegate"): CallRule(
-        "delegation.redelegated", _second, lambda a, r: {"new": _result_id(a, r)}
+        "delegation.redelegated", _argument("delegation_id"), lambda a, r: {"new": _result_id(a, r)}
     ),
-    ("delegation", "approve_delegation"): CallRule("delegation.approved", _second),
-    ("delegation", "send_back_delegation"): CallRule("delegation.sent_back", _second),
+    ("delegation", "approve_delegation"): CallRule(
+        "delegation.approved", _argument("delegation_id")
+    ),
+    ("delegation", "send_back_delegation"): CallRule(
+        "delegation.sent_back", _argument("delegation_id")
+    ),
     ("delegation", "extend_delegation"): CallRule(
-        "delegation.extended", _second, lambda a, r: {"due_date": str(a[2])}
+        "delegation.extended",
+        _argument("delegation_id"),
+        lambda a, r: {"due_date": str(a.get("due_date"))},
     ),
-    ("delegation", "revoke_delegation"): CallRule("delegation.revoked", _second),
+    ("delegation", "revoke_delegation"): CallRule("delegation.revoked", _argument("delegation_id")),
     ("reporting", "download_report"): CallRule(
-        "report.downloaded", _second, lambda a, r: {"file": (r or {}).get("filename")}
+        "report.downloaded", _argument("job_id"), lambda a, r: {"file": (r or {}).get("filename")}
     ),
     ("reporting", "download_national_report"): CallRule(
         "report.downloaded",
-        lambda a, r: a[0],
+        _argument("job_id"),
         lambda a, r: {"file": (r or {}).get("filename")},
         national=True,
     ),
@@ -173,19 +199,25 @@ AUDITED_CALLS: dict[tuple[str, str], CallRule] = {
         lambda a, r: {"version": (r or {}).get("version")},
         national=True,
     ),
-    ("survey", "create_round"): CallRule("round.created", lambda a, r: a[0], national=True),
-    ("survey", "open_round"): CallRule("round.opened", lambda a, r: a[0], national=True),
-    ("survey", "close_round"): CallRule("round.closed", lambda a, r: a[0], national=True),
+    ("survey", "create_round"): CallRule("round.created", _argument("year"), national=True),
+    ("survey", "open_round"): CallRule("round.opened", _argument("year"), national=True),
+    ("survey", "close_round"): CallRule("round.closed", _argument("year"), national=True),
 }
 
 DELEGATE_CALLS = {("delegation", "delegate_save"), ("delegation", "delegate_submit")}
 
 
 def entry_for_call(
-    service: str, method: str, args: tuple, result: Any, actor: Actor | None, tenant: int | None
+    service: str,
+    method: str,
+    args: Arguments,
+    result: Any,
+    actor: Actor | None,
+    tenant: int | None,
 ) -> dict | None:
-    """The entry an RPC made by ``actor`` (in ``tenant``) deserves, or None when not audited.
-    A delegate's save is attributed to the delegate, in the delegation's municipality."""
+    """The entry an RPC made by ``actor`` (in ``tenant``) with the named ``args`` deserves, or
+    None when not audited. A delegate's save is attributed to the delegate, in the
+    delegation's municipality."""
     if (service, method) in DELEGATE_CALLS:
         delegation = (result or {}).get("delegation") or {}
         if delegation.get("municipality_id") is None:
@@ -198,7 +230,10 @@ def entry_for_call(
             "actor": Actor(None, name, "delegate"),
             "municipality_id": delegation.get("municipality_id"),
             "target": delegation.get("year"),
-            "detail": {"year": delegation.get("year"), "questions": _answer_keys(args[1])},
+            "detail": {
+                "year": delegation.get("year"),
+                "questions": _answer_keys(args.get("answers")),
+            },
         }
     rule = AUDITED_CALLS.get((service, method))
     if rule is None or actor is None:
@@ -212,9 +247,10 @@ def entry_for_call(
     }
 
 
-def after_call(service: str, method: str, args: tuple, result: Any) -> None:
-    """Record an audited RPC that just succeeded in this request (see ``rpc.call``). The
-    action has happened by now, so a failure to write the entry is logged, not shown."""
+def after_call(service: str, method: str, args: Arguments, result: Any) -> None:
+    """Record an audited RPC that just succeeded in this request (see ``rpc.call``), from its
+    named arguments. The action has happened by now, so a failure to write the entry is logged,
+    not shown."""
     from flask import g, has_request_context
 
     if not has_request_context():

@@ -11,8 +11,8 @@ import argparse
 import getpass
 import sys
 
-from gateway.accounts import AccountError, create_user
 from gateway.db import session_scope
+from gateway.identity.accounts import AccountError, create_user
 from gateway.models import ROLES
 
 
@@ -56,7 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def disable_totp(municipality: int | None, email: str, database_url: str | None) -> int:
-    from gateway import accounts, audit
+    from gateway import audit
+    from gateway.identity import accounts
 
     with session_scope(database_url) as db:
         user = accounts.find_user(db, municipality, email)

@@ -14,22 +14,12 @@ def can_manage_units(user: User) -> bool:
     return user.role == "coordinator"
 
 
-def answerable_unit_ids(user: User, units: list[dict]) -> set[int]:
-    """Units the user may answer for."""
-    if user.role in ("coordinator", "respondent"):
-        return {unit["id"] for unit in units}
-    if user.role == "unit_lead" and user.unit_id is not None:
-        known = {unit["id"] for unit in units}
-        return subtree_ids(user.unit_id, units) & known
-    return set()
-
-
-def can_answer_municipality(user: User) -> bool:
-    """Municipality-wide questions: not for a unit lead."""
-    return user.role in ("coordinator", "respondent")
-
-
 def can_answer(user: User, unit_id: int | None, units: list[dict]) -> bool:
-    if unit_id is None:
-        return can_answer_municipality(user)
-    return unit_id in answerable_unit_ids(user, units)
+    """May ``user`` answer for this unit (None: the municipality-wide questions)? Whether the
+    unit exists in the municipality is not a question of role: survey refuses an unknown one."""
+    if user.role in ("coordinator", "respondent"):
+        return True
+    if user.role != "unit_lead" or unit_id is None or user.unit_id is None:
+        return False
+    known = {unit["id"] for unit in units}
+    return unit_id in subtree_ids(user.unit_id, units) & known

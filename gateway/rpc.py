@@ -121,11 +121,12 @@ class RpcClient:
             self._slots.put(None)
 
 
-def call(service: str, method: str, *args: Any, **kwargs: Any) -> Any:
-    """Call a service through the app's client (the real pool, or a fake in tests); a call
-    that changes something or hands out a report is written to the audit trail."""
-    result = current_app.extensions["rpc"].call(service, method, *args, **kwargs)
+def call(service: str, method: str, **arguments: Any) -> Any:
+    """Call a service through the app's client (the real pool, or a fake in tests) with named
+    arguments (``gateway.clients`` names them); a call that changes something or hands out a
+    report is written to the audit trail."""
+    result = current_app.extensions["rpc"].call(service, method, **arguments)
     from gateway.audit import after_call
 
-    after_call(service, method, args, result)
+    after_call(service, method, arguments, result)
     return result

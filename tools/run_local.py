@@ -109,7 +109,7 @@ def print_logins(logins: list[tuple[str, str, str]]) -> None:
 def load_demo() -> list[tuple[str, str, str]]:
     from nameko.standalone.rpc import ClusterRpcProxy
 
-    from gateway.accounts import ensure_user_in_database
+    from gateway.identity.accounts import ensure_user_in_database
     from tools import demo_data
 
     print("Indlæser demodata ...")

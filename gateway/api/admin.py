@@ -7,10 +7,10 @@ from typing import Any
 from flask import jsonify
 from marshmallow import Schema, fields, validate
 
-from gateway.api import api, load_body, operation
+from gateway import clients
+from gateway.access import admin_required
+from gateway.api.base import api, load_body, operation
 from gateway.api.schemas import RoundSchema
-from gateway.auth import admin_required
-from gateway.rpc import call
 from services.common.validation import DbInteger
 from services.common.years import FIRST_YEAR, LAST_YEAR
 
@@ -46,7 +46,7 @@ class RoundCreateSchema(Schema):
 )
 @admin_required
 def list_questionnaires() -> Any:
-    return jsonify(call("survey", "list_questionnaires"))
+    return jsonify(clients.survey.list_questionnaires())
 
 
 @api.post("/admin/questionnaires")
@@ -61,7 +61,7 @@ def list_questionnaires() -> Any:
 @admin_required
 def import_questionnaire() -> Any:
     body = load_body(QuestionnaireImportSchema())
-    return jsonify(call("survey", "import_questionnaire", body["yaml"])), 201
+    return jsonify(clients.survey.import_questionnaire(yaml_text=body["yaml"])), 201
 
 
 @api.post("/admin/rounds")
@@ -76,7 +76,7 @@ def import_questionnaire() -> Any:
 @admin_required
 def create_round() -> Any:
     body = load_body(RoundCreateSchema())
-    return jsonify(call("survey", "create_round", body["year"])), 201
+    return jsonify(clients.survey.create_round(year=body["year"])), 201
 
 
 @api.post("/admin/rounds/<year:year>/open")
@@ -88,7 +88,7 @@ def create_round() -> Any:
 )
 @admin_required
 def open_round(year: int) -> Any:
-    return jsonify(call("survey", "open_round", year))
+    return jsonify(clients.survey.open_round(year=year))
 
 
 @api.post("/admin/rounds/<year:year>/close")
@@ -100,4 +100,4 @@ def open_round(year: int) -> Any:
 )
 @admin_required
 def close_round(year: int) -> Any:
-    return jsonify(call("survey", "close_round", year))
+    return jsonify(clients.survey.close_round(year=year))

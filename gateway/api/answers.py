@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import g, jsonify
+from flask import jsonify
 from marshmallow import Schema, fields, validate
 from werkzeug.datastructures import MultiDict
 
-from gateway.answer_form import changed_answers, parse_form, questions_for
-from gateway.api import api, load_body, load_query, operation
+from gateway import clients
+from gateway.access import actor, municipality_id, municipality_required, roles_required
+from gateway.answering.form import questions_for
+from gateway.answering.saving import check_may_answer, form_changes, save_changes
+from gateway.api.base import api, load_body, load_query, operation
 from gateway.api.schemas import (
     AnswerBatchSchema,
     AnswerSchema,
@@ -23,11 +26,8 @@ from gateway.api.schemas import (
     SaveResultSchema,
     ScoresSchema,
 )
-from gateway.auth import actor, municipality_id, municipality_required, roles_required
 from gateway.i18n import t
-from gateway.permissions import answerable_unit_ids, can_answer, can_answer_municipality
-from gateway.rpc import call
-from services.common.errors import Forbidden, NotFound
+from services.common.errors import NotFound
 from services.common.validation import DbInteger
 
 
@@ -42,11 +42,9 @@ from services.common.validation import DbInteger
 @municipality_required
 def get_answers(year: int) -> Any:
     query = load_query(AnswersQuerySchema())
-    answers = call(
-        "survey",
-        "get_answers",
-        municipality_id(),
-        year,
+    answers = clients.survey.get_answers(
+        municipality_id=municipality_id(),
+        year=year,
         unit_id=query["unit_id"],
         area_key=query["area"],
         all_units=query["all_units"],
@@ -59,23 +57,10 @@ def check_own_unit(unit_id: int | None) -> None:
     otherwise just be empty for it)."""
     if unit_id is None:
         return
-    if unit_id not in {u["id"] for u in call("survey", "list_units", municipality_id())}:
+    if unit_id not in {
+        u["id"] for u in clients.survey.list_units(municipality_id=municipality_id())
+    }:
         raise NotFound("No such unit.", field="unit_id")
-
-
-def check_may_answer(answers: list[dict]) -> None:
-    """A unit lead answers only for their own part of the organisation (403 naming the field)."""
-    units = call("survey", "list_units", municipality_id())
-    allowed = answerable_unit_ids(g.user, units)
-    for index, answer in enumerate(answers):
-        unit_id = answer["unit_id"]
-        if unit_id is None and not can_answer_municipality(g.user):
-            raise Forbidden(
-                "Your role cannot answer municipality-wide questions.",
-                field=f"answers[{index}].unit_id",
-            )
-        if unit_id is not None and unit_id not in allowed:
-            raise Forbidden("You cannot answer for this unit.", field=f"answers[{index}].unit_id")
 
 
 @api.put("/rounds/<year:year>/answers")
@@ -89,10 +74,14 @@ def check_may_answer(answers: list[dict]) -> None:
 @municipality_required
 def save_answers(year: int) -> Any:
     batch = load_body(AnswerBatchSchema())
-    if g.user.role == "unit_lead":
-        check_may_answer(batch["answers"])
+    units = clients.survey.list_units(municipality_id=municipality_id())
+    check_may_answer(
+        [a["unit_id"] for a in batch["answers"]], units, lambda i: f"answers[{i}].unit_id"
+    )
     return jsonify(
-        call("survey", "save_answers", municipality_id(), year, batch["answers"], actor())
+        clients.survey.save_answers(
+            municipality_id=municipality_id(), year=year, answers=batch["answers"], actor=actor()
+        )
     )
 
 
@@ -108,12 +97,10 @@ def save_answers(year: int) -> Any:
 def answer_history(year: int) -> Any:
     query = load_query(HistoryQuerySchema())
     check_own_unit(query["unit_id"])
-    changes = call(
-        "survey",
-        "get_answer_history",
-        municipality_id(),
-        year,
-        query["question_key"],
+    changes = clients.survey.get_answer_history(
+        municipality_id=municipality_id(),
+        year=year,
+        question_key=query["question_key"],
         unit_id=query["unit_id"],
     )
     return jsonify(sorted(changes, key=lambda c: c.get("revision") or 0, reverse=True))
@@ -128,7 +115,7 @@ def answer_history(year: int) -> Any:
 )
 @municipality_required
 def progress(year: int) -> Any:
-    return jsonify(call("survey", "get_progress", municipality_id(), year))
+    return jsonify(clients.survey.get_progress(municipality_id=municipality_id(), year=year))
 
 
 @api.get("/rounds/<year:year>/scores")
@@ -140,7 +127,7 @@ def progress(year: int) -> Any:
 )
 @municipality_required
 def scores(year: int) -> Any:
-    return jsonify(call("scoring", "get_scores", municipality_id(), year))
+    return jsonify(clients.scoring.get_scores(municipality_id=municipality_id(), year=year))
 
 
 @api.post("/rounds/<year:year>/copy-forward")
@@ -154,7 +141,9 @@ def scores(year: int) -> Any:
 @roles_required("coordinator")
 def copy_forward(year: int) -> Any:
     data = load_body(CopyForwardSchema())
-    result = call("survey", "copy_forward", municipality_id(), data["from_year"], year, actor())
+    result = clients.survey.copy_forward(
+        municipality_id=municipality_id(), from_year=data["from_year"], to_year=year, actor=actor()
+    )
     return jsonify(result)
 
 
@@ -194,28 +183,21 @@ class FormSaveResultSchema(Schema):
 def save_form(year: int) -> Any:
     data = load_body(FormSaveSchema())
     unit_id = data["unit_id"]
-    units = call("survey", "list_units", municipality_id())
+    units = clients.survey.list_units(municipality_id=municipality_id())
     if unit_id is not None and unit_id not in {u["id"] for u in units}:
         raise NotFound("No such unit.", field="unit_id")
-    if not can_answer(g.user, unit_id, units):
-        raise Forbidden("You cannot answer for this unit.", field="unit_id")
-    questionnaire = call("survey", "get_questionnaire", year)
+    check_may_answer([unit_id], units, lambda i: "unit_id")
+    questionnaire = clients.survey.get_questionnaire(year=year)
     questions = questions_for(questionnaire, data["area"], unit_id)
     form = MultiDict([(name, v) for name, values in data["fields_"].items() for v in values])
-    shown = set(form.getlist("shown"))
-    if shown:
-        questions = [q for q in questions if q["key"] in shown]
-    answers = call("survey", "get_answers", municipality_id(), year, unit_id=unit_id)
+    answers = clients.survey.get_answers(
+        municipality_id=municipality_id(), year=year, unit_id=unit_id
+    )
     saved = {a["question_key"]: a for a in answers if a.get("unit_id") == unit_id}
-    parsed = parse_form(form, questions, saved)
-    valid = {k: e for k, e in parsed.entries.items() if k not in parsed.errors}
-    changes = changed_answers(valid, saved, unit_id)
-    count = 0
-    if changes:
-        result = call("survey", "save_answers", municipality_id(), year, changes, actor())
-        count = (result or {}).get("saved", len(changes))
+    read = form_changes(form, questions, saved, unit_id, keep_valid=True)
+    count = save_changes(year, read.changes)
     errors = {
         key: {part: t(message) for part, message in parts.items()}
-        for key, parts in parsed.errors.items()
+        for key, parts in read.parsed.errors.items()
     }
     return jsonify({"saved": count, "errors": errors})

@@ -8,10 +8,10 @@ from flask import abort, g, jsonify
 from marshmallow import Schema, fields, validate
 
 from gateway import audit
-from gateway.api import api, load_query, operation
-from gateway.auth import login_required
+from gateway.access import login_required
+from gateway.api.base import api, load_query, operation
+from gateway.audit import ACTION_GROUPS
 from gateway.db import get_db
-from gateway.pages.audit_trail import ACTION_GROUPS
 from services.common.validation import DbInteger
 
 MAX_ROWS = 1000

@@ -10,8 +10,10 @@ from typing import Any
 
 from flask import jsonify
 
-from gateway.api import api, operation
+from gateway import clients
+from gateway.access import kl_required, municipality_id, municipality_required
 from gateway.api.answers import check_own_unit
+from gateway.api.base import api, operation
 from gateway.api.benchmark_schemas import (
     BenchmarkSchema,
     BenchmarkYearSchema,
@@ -21,11 +23,8 @@ from gateway.api.benchmark_schemas import (
     UnitComparisonSchema,
 )
 from gateway.api.rounds import visible_round
-from gateway.auth import municipality_id, municipality_required
-from gateway.pages.benchmark_common import kl_required
-from gateway.pages.common import list_units
-from gateway.pages.history_trend import visible_history
-from gateway.rpc import ServiceUnavailable, call
+from gateway.lookups import list_units, visible_history
+from gateway.rpc import ServiceUnavailable
 from services.common.errors import NotFound
 from services.common.unit_comparison import unit_versus_rest
 
@@ -44,7 +43,7 @@ TAGS = ("benchmark",)
 @municipality_required
 def history() -> Any:
     found = visible_history(
-        call("scoring", "get_history", municipality_id()), call("survey", "list_rounds")
+        clients.scoring.get_history(municipality_id=municipality_id()), clients.survey.list_rounds()
     )
     names = {unit["id"]: unit["name"] for unit in list_units()}
     years = set(found["years"])
@@ -53,7 +52,7 @@ def history() -> Any:
         return [p for p in points if p["year"] in years]
 
     try:
-        national = call("benchmark", "get_national_series")
+        national = clients.benchmark.get_national_series()
     except (ServiceUnavailable, NotFound):
         national = None
     return jsonify(
@@ -85,7 +84,7 @@ def history() -> Any:
 @municipality_required
 def benchmark(year: int) -> Any:
     visible_round(year)
-    return jsonify(call("benchmark", "get_benchmark", municipality_id(), year))
+    return jsonify(clients.benchmark.get_benchmark(municipality_id=municipality_id(), year=year))
 
 
 @api.get("/rounds/<year:year>/units/<int:unit_id>/comparison")
@@ -99,8 +98,8 @@ def benchmark(year: int) -> Any:
 def unit_comparison(year: int, unit_id: int) -> Any:
     visible_round(year)
     check_own_unit(unit_id)
-    questionnaire = call("survey", "get_questionnaire", year)
-    scores = call("scoring", "get_scores", municipality_id(), year)
+    questionnaire = clients.survey.get_questionnaire(year=year)
+    scores = clients.scoring.get_scores(municipality_id=municipality_id(), year=year)
     try:
         return jsonify(unit_versus_rest(scores, unit_id, questionnaire))
     except KeyError:
@@ -115,7 +114,7 @@ def unit_comparison(year: int, unit_id: int) -> Any:
 )
 @kl_required
 def kl_rounds() -> Any:
-    return jsonify(call("benchmark", "list_years"))
+    return jsonify(clients.benchmark.list_years())
 
 
 @api.get("/kl/rounds/<year:year>/benchmark")
@@ -127,7 +126,7 @@ def kl_rounds() -> Any:
 )
 @kl_required
 def kl_benchmark(year: int) -> Any:
-    return jsonify(call("benchmark", "get_national", year))
+    return jsonify(clients.benchmark.get_national(year=year))
 
 
 @api.get("/kl/development")
@@ -138,4 +137,4 @@ def kl_benchmark(year: int) -> Any:
 )
 @kl_required
 def kl_development() -> Any:
-    return jsonify(call("benchmark", "get_development"))
+    return jsonify(clients.benchmark.get_development())

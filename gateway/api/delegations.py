@@ -12,11 +12,10 @@ from typing import Any
 from flask import jsonify, url_for
 from marshmallow import Schema, fields, validate
 
-from gateway.api import api, load_body, load_query, operation
+from gateway import clients
+from gateway.access import MANAGERS, manager, municipality_id, roles_required
+from gateway.api.base import api, load_body, load_query, operation
 from gateway.api.schemas import InputSchema
-from gateway.auth import municipality_id, roles_required
-from gateway.pages.delegation import MANAGERS, manager
-from gateway.rpc import call
 from services.common.validation import DbInteger
 
 STATES = ("assigned", "in_progress", "submitted", "sent_back", "approved", "revoked")
@@ -195,12 +194,10 @@ TAGS = ("delegations",)
 @roles_required(*MANAGERS)
 def list_delegations() -> Any:
     query = load_query(DelegationsQuerySchema())
-    found = call(
-        "delegation",
-        "list_delegations",
-        municipality_id(),
-        query["year"],
-        manager(),
+    found = clients.delegation.list_delegations(
+        municipality_id=municipality_id(),
+        year=query["year"],
+        actor=manager(),
         unit_id=query["unit_id"],
         state=query["state"],
     )
@@ -220,7 +217,9 @@ def list_delegations() -> Any:
 def create_delegation() -> Any:
     data = load_body(DelegationInSchema())
     year = data.pop("year")
-    created = call("delegation", "create_delegation", municipality_id(), year, data, manager())
+    created = clients.delegation.create_delegation(
+        municipality_id=municipality_id(), year=year, data=data, actor=manager()
+    )
     location = url_for("api.get_delegation", delegation_id=created["id"])
     return jsonify(created), 201, {"Location": location}
 
@@ -235,14 +234,18 @@ def create_delegation() -> Any:
 @roles_required(*MANAGERS)
 def delegation_overview() -> Any:
     year = load_query(YearQuerySchema())["year"]
-    return jsonify(call("delegation", "overview", municipality_id(), year, manager()))
+    return jsonify(
+        clients.delegation.overview(municipality_id=municipality_id(), year=year, actor=manager())
+    )
 
 
 @api.get("/delegations/digest")
 @operation("Whether you get the daily digest e-mail", response=DigestSchema(), tags=TAGS)
 @roles_required(*MANAGERS)
 def get_digest() -> Any:
-    return jsonify(call("delegation", "get_digest", municipality_id(), manager()))
+    return jsonify(
+        clients.delegation.get_digest(municipality_id=municipality_id(), actor=manager())
+    )
 
 
 @api.put("/delegations/digest")
@@ -255,7 +258,11 @@ def get_digest() -> Any:
 @roles_required(*MANAGERS)
 def set_digest() -> Any:
     enabled = load_body(DigestInSchema())["enabled"]
-    return jsonify(call("delegation", "set_digest", municipality_id(), manager(), enabled))
+    return jsonify(
+        clients.delegation.set_digest(
+            municipality_id=municipality_id(), actor=manager(), enabled=enabled
+        )
+    )
 
 
 @api.get("/delegations/<int:delegation_id>")
@@ -268,7 +275,9 @@ def set_digest() -> Any:
 @roles_required(*MANAGERS)
 def get_delegation(delegation_id: int) -> Any:
     return jsonify(
-        call("delegation", "get_delegation", municipality_id(), delegation_id, manager())
+        clients.delegation.get_delegation(
+            municipality_id=municipality_id(), delegation_id=delegation_id, actor=manager()
+        )
     )
 
 
@@ -283,8 +292,11 @@ def get_delegation(delegation_id: int) -> Any:
 @roles_required(*MANAGERS)
 def approve_delegation(delegation_id: int) -> Any:
     note = load_body(NoteInSchema())["comment"]
-    result = call(
-        "delegation", "approve_delegation", municipality_id(), delegation_id, manager(), note
+    result = clients.delegation.approve_delegation(
+        municipality_id=municipality_id(),
+        delegation_id=delegation_id,
+        actor=manager(),
+        comment=note,
     )
     return jsonify(result)
 
@@ -300,8 +312,11 @@ def approve_delegation(delegation_id: int) -> Any:
 @roles_required(*MANAGERS)
 def send_back_delegation(delegation_id: int) -> Any:
     comment = load_body(SendBackInSchema())["comment"]
-    result = call(
-        "delegation", "send_back_delegation", municipality_id(), delegation_id, comment, manager()
+    result = clients.delegation.send_back_delegation(
+        municipality_id=municipality_id(),
+        delegation_id=delegation_id,
+        comment=comment,
+        actor=manager(),
     )
     return jsonify(result)
 
@@ -317,8 +332,11 @@ def send_back_delegation(delegation_id: int) -> Any:
 @roles_required(*MANAGERS)
 def extend_delegation(delegation_id: int) -> Any:
     due_date = load_body(ExtendInSchema())["due_date"]
-    result = call(
-        "delegation", "extend_delegation", municipality_id(), delegation_id, due_date, manager()
+    result = clients.delegation.extend_delegation(
+        municipality_id=municipality_id(),
+        delegation_id=delegation_id,
+        due_date=due_date,
+        actor=manager(),
     )
     return jsonify(result)
 
@@ -335,7 +353,9 @@ def extend_delegation(delegation_id: int) -> Any:
 @roles_required(*MANAGERS)
 def redelegate(delegation_id: int) -> Any:
     data = load_body(RedelegateInSchema())
-    created = call("delegation", "redelegate", municipality_id(), delegation_id, data, manager())
+    created = clients.delegation.redelegate(
+        municipality_id=municipality_id(), delegation_id=delegation_id, data=data, actor=manager()
+    )
     location = url_for("api.get_delegation", delegation_id=created["id"])
     return jsonify(created), 201, {"Location": location}
 
@@ -351,7 +371,10 @@ def redelegate(delegation_id: int) -> Any:
 @roles_required(*MANAGERS)
 def revoke_delegation(delegation_id: int) -> Any:
     note = load_body(NoteInSchema())["comment"]
-    result = call(
-        "delegation", "revoke_delegation", municipality_id(), delegation_id, manager(), note
+    result = clients.delegation.revoke_delegation(
+        municipality_id=municipality_id(),
+        delegation_id=delegation_id,
+        actor=manager(),
+        comment=note,
     )
     return jsonify(result)

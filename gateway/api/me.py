@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import g, jsonify
 
-from gateway.api import api, operation
+from gateway.access import login_required
+from gateway.api.base import api, operation
 from gateway.api.schemas import MeSchema
-from gateway.auth import login_required
 from gateway.security import csrf_token
 
 

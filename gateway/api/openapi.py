@@ -17,7 +17,7 @@ from apispec.ext.marshmallow import MarshmallowPlugin, OpenAPIConverter
 from flask import Flask, current_app, jsonify
 from marshmallow import Schema, fields, validate
 
-from gateway.api import Operation, api, operation
+from gateway.api.base import Operation, api, operation
 from gateway.api.schemas import OpenApiSchema, ProblemSchema
 from services.common.years import FIRST_YEAR, LAST_YEAR
 

@@ -9,12 +9,11 @@ from typing import Any
 from flask import jsonify
 from marshmallow import fields, validate
 
-from gateway.api import api, load_body, operation
+from gateway import clients
+from gateway.access import kl_required, municipality_id, municipality_required
+from gateway.api.base import api, load_body, operation
 from gateway.api.schemas import InputSchema
-from gateway.auth import municipality_id, municipality_required
-from gateway.pages.benchmark_common import kl_required
-from gateway.pages.reports_common import file_response, kl_requester, municipal_viewer
-from gateway.rpc import call
+from gateway.report_files import file_response, kl_requester, municipal_viewer
 from services.common.report_options import FORMATS, LANGUAGES, MUNICIPAL_KINDS
 from services.common.validation import DbInteger
 
@@ -98,7 +97,9 @@ class AnnualRunSchema(InputSchema):
 )
 @municipality_required
 def reports() -> Any:
-    return jsonify(call("reporting", "list_reports", municipality_id(), municipal_viewer()))
+    return jsonify(
+        clients.reporting.list_reports(municipality_id=municipality_id(), viewer=municipal_viewer())
+    )
 
 
 @api.post("/reports")
@@ -114,7 +115,9 @@ def reports() -> Any:
 @municipality_required
 def order_report() -> Any:
     data = load_body(ReportInSchema())
-    job = call("reporting", "request_report", municipality_id(), data, municipal_viewer())
+    job = clients.reporting.request_report(
+        municipality_id=municipality_id(), data=data, requester=municipal_viewer()
+    )
     return jsonify(job), 202
 
 
@@ -122,7 +125,11 @@ def order_report() -> Any:
 @operation("One report and its progress", response=ReportJobSchema(), errors=(404,), tags=TAGS)
 @municipality_required
 def report(job_id: int) -> Any:
-    return jsonify(call("reporting", "get_report", municipality_id(), job_id, municipal_viewer()))
+    return jsonify(
+        clients.reporting.get_report(
+            municipality_id=municipality_id(), job_id=job_id, viewer=municipal_viewer()
+        )
+    )
 
 
 @api.get("/reports/<int:job_id>/file")
@@ -130,7 +137,9 @@ def report(job_id: int) -> Any:
 @municipality_required
 def report_file(job_id: int) -> Any:
     return file_response(
-        call("reporting", "download_report", municipality_id(), job_id, municipal_viewer())
+        clients.reporting.download_report(
+            municipality_id=municipality_id(), job_id=job_id, viewer=municipal_viewer()
+        )
     )
 
 
@@ -142,7 +151,7 @@ def report_file(job_id: int) -> Any:
 )
 @kl_required
 def kl_reports() -> Any:
-    return jsonify(call("reporting", "list_national_reports"))
+    return jsonify(clients.reporting.list_national_reports())
 
 
 @api.post("/kl/reports")
@@ -157,14 +166,16 @@ def kl_reports() -> Any:
 @kl_required
 def kl_order_report() -> Any:
     data = load_body(NationalInSchema())
-    return jsonify(call("reporting", "request_national_report", data, kl_requester())), 202
+    return jsonify(
+        clients.reporting.request_national_report(data=data, requester=kl_requester())
+    ), 202
 
 
 @api.get("/kl/reports/<int:job_id>")
 @operation("One national report (KL)", response=ReportJobSchema(), errors=(404,), tags=KL_TAGS)
 @kl_required
 def kl_report(job_id: int) -> Any:
-    return jsonify(call("reporting", "get_national_report", job_id))
+    return jsonify(clients.reporting.get_national_report(job_id=job_id))
 
 
 @api.get("/kl/reports/<int:job_id>/file")
@@ -176,7 +187,7 @@ def kl_report(job_id: int) -> Any:
 )
 @kl_required
 def kl_report_file(job_id: int) -> Any:
-    return file_response(call("reporting", "download_national_report", job_id))
+    return file_response(clients.reporting.download_national_report(job_id=job_id))
 
 
 @api.get("/kl/annual-runs")
@@ -185,7 +196,7 @@ def kl_report_file(job_id: int) -> Any:
 )
 @kl_required
 def kl_runs() -> Any:
-    return jsonify(call("reporting", "list_annual_runs"))
+    return jsonify(clients.reporting.list_annual_runs())
 
 
 @api.post("/kl/annual-runs")
@@ -200,7 +211,9 @@ def kl_runs() -> Any:
 @kl_required
 def kl_start_run() -> Any:
     data = load_body(AnnualRunInSchema())
-    return jsonify(call("reporting", "request_annual_run", data["year"], kl_requester())), 202
+    return jsonify(
+        clients.reporting.request_annual_run(year=data["year"], requester=kl_requester())
+    ), 202
 
 
 @api.get("/kl/annual-runs/<year:year>")
@@ -209,4 +222,4 @@ def kl_start_run() -> Any:
 )
 @kl_required
 def kl_run(year: int) -> Any:
-    return jsonify(call("reporting", "get_annual_run", year))
+    return jsonify(clients.reporting.get_annual_run(year=year))

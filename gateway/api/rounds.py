@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import abort, g, jsonify
 
-from gateway.api import api, operation
+from gateway import clients
+from gateway.access import login_required
+from gateway.api.base import api, operation
 from gateway.api.schemas import QuestionnaireSchema, RoundSchema
-from gateway.auth import login_required
-from gateway.rpc import call
 
 
 def _visible(round_: dict) -> bool:
@@ -18,7 +18,7 @@ def _visible(round_: dict) -> bool:
 
 
 def visible_round(year: int) -> dict:
-    round_ = call("survey", "get_round", year)
+    round_ = clients.survey.get_round(year=year)
     if not round_ or not _visible(round_):
         abort(404)
     return round_
@@ -28,7 +28,7 @@ def visible_round(year: int) -> dict:
 @operation("All rounds, newest first", response=RoundSchema(many=True), tags=("rounds",))
 @login_required
 def rounds() -> Any:
-    found = [r for r in call("survey", "list_rounds") if _visible(r)]
+    found = [r for r in clients.survey.list_rounds() if _visible(r)]
     return jsonify(sorted(found, key=lambda r: r["year"], reverse=True))
 
 
@@ -49,4 +49,4 @@ def round_(year: int) -> Any:
 @login_required
 def questionnaire(year: int) -> Any:
     visible_round(year)
-    return jsonify(call("survey", "get_questionnaire", year))
+    return jsonify(clients.survey.get_questionnaire(year=year))

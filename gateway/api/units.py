@@ -6,17 +6,17 @@ from typing import Any
 
 from flask import jsonify, url_for
 
-from gateway.api import api, load_body, operation
+from gateway import clients
+from gateway.access import actor, municipality_id, municipality_required, roles_required
+from gateway.api.base import api, load_body, operation
 from gateway.api.schemas import UnitInSchema, UnitSchema
-from gateway.auth import actor, municipality_id, municipality_required, roles_required
-from gateway.rpc import call
 
 
 @api.get("/units")
 @operation("The municipality's units", response=UnitSchema(many=True), tags=("units",))
 @municipality_required
 def list_units() -> Any:
-    return jsonify(call("survey", "list_units", municipality_id()))
+    return jsonify(clients.survey.list_units(municipality_id=municipality_id()))
 
 
 @api.post("/units")
@@ -31,7 +31,7 @@ def list_units() -> Any:
 @roles_required("coordinator")
 def create_unit() -> Any:
     data = load_body(UnitInSchema())
-    unit = call("survey", "create_unit", municipality_id(), data, actor())
+    unit = clients.survey.create_unit(municipality_id=municipality_id(), data=data, actor=actor())
     headers = {}
     if isinstance(unit, dict) and "id" in unit:
         headers["Location"] = url_for("api.update_unit", unit_id=unit["id"])
@@ -49,7 +49,11 @@ def create_unit() -> Any:
 @roles_required("coordinator")
 def update_unit(unit_id: int) -> Any:
     changes = load_body(UnitInSchema(), partial=True)
-    return jsonify(call("survey", "update_unit", municipality_id(), unit_id, changes, actor()))
+    return jsonify(
+        clients.survey.update_unit(
+            municipality_id=municipality_id(), unit_id=unit_id, data=changes, actor=actor()
+        )
+    )
 
 
 @api.delete("/units/<int:unit_id>")
@@ -61,5 +65,5 @@ def update_unit(unit_id: int) -> Any:
 )
 @roles_required("coordinator")
 def delete_unit(unit_id: int) -> Any:
-    call("survey", "delete_unit", municipality_id(), unit_id, actor())
+    clients.survey.delete_unit(municipality_id=municipality_id(), unit_id=unit_id, actor=actor())
     return "", 204

@@ -12,10 +12,11 @@ from typing import Any
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 
-from gateway import accounts, audit, totp
-from gateway.auth import audit_actor, login_required
+from gateway import audit
+from gateway.access import audit_actor, login_required
 from gateway.db import get_db
 from gateway.i18n import t
+from gateway.identity import accounts, authentication, totp
 
 bp = Blueprint("account", __name__)
 
@@ -51,7 +52,7 @@ def index() -> Any:
 @login_required
 def change_password() -> Any:
     db = get_db()
-    if not accounts.check_password(g.user, request.form.get("current", "")):
+    if not authentication.check_password(g.user, request.form.get("current", "")):
         return _page(t("account.current_wrong"), 422)
     new = request.form.get("password", "")
     if new != request.form.get("password_again", ""):
@@ -102,7 +103,7 @@ def totp_confirm() -> Any:
 @login_required
 def totp_off() -> Any:
     db = get_db()
-    if not accounts.check_password(g.user, request.form.get("current", "")):
+    if not authentication.check_password(g.user, request.form.get("current", "")):
         return _page(t("account.current_wrong"), 422)
     accounts.disable_totp(db, g.user)
     audit.write(db, "totp.disabled", audit_actor(), g.user.municipality_id)

@@ -15,11 +15,13 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from gateway import accounts, audit, background
-from gateway.account_mail import municipality_name, send_link
-from gateway.auth import audit_actor, client_ip, municipality_choices, parse_municipality
+from gateway import audit, background
+from gateway.access import audit_actor, client_ip
 from gateway.db import get_db
 from gateway.i18n import t
+from gateway.identity import accounts, links
+from gateway.identity.mail import municipality_name, send_link
+from gateway.lookups import municipality_choices, parse_municipality
 
 bp = Blueprint("account_links", __name__)
 
@@ -32,11 +34,11 @@ def _refused(status: int = 404) -> Any:
 
 def _link_page(token: str, purpose: str) -> Any:
     db = get_db()
-    found = accounts.find_link(db, token, purpose)
+    found = links.find_link(db, token, purpose)
     if found is None:
-        if accounts.link_locked(db, client_ip()):
+        if links.link_locked(db, client_ip()):
             return _refused(429)
-        accounts.link_refused(db, client_ip())
+        links.link_refused(db, client_ip())
         return _refused()
     _link, user = found
     error, status = None, 200
@@ -46,7 +48,7 @@ def _link_page(token: str, purpose: str) -> Any:
             error, status = t("password.mismatch"), 422
         else:
             try:
-                done = accounts.complete_link(db, token, purpose, password, client_ip())
+                done = links.complete_link(db, token, purpose, password, client_ip())
             except accounts.AccountError as exc:
                 db.rollback()
                 error, status = t(exc.key, min=accounts.MIN_PASSWORD_LENGTH), 422
@@ -100,10 +102,10 @@ def forgot() -> Any:
 
 
 def send_reset(municipality_id: int | None, email: str, ip: str) -> None:
-    """A reset link by e-mail if the account may have one (``accounts.request_reset``); runs in
+    """A reset link by e-mail if the account may have one (``links.request_reset``); runs in
     ``gateway.background``, so the asker cannot time whether it found an account."""
     db = get_db()
-    issued = accounts.request_reset(db, municipality_id, email, ip)
+    issued = links.request_reset(db, municipality_id, email, ip)
     if issued is None:
         return
     user, link = issued

@@ -11,9 +11,9 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from gateway.auth import admin_required
+from gateway import clients
+from gateway.access import admin_required
 from gateway.i18n import t
-from gateway.rpc import call
 from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.common.numbers import try_parse_int
 
@@ -23,9 +23,9 @@ MAX_QUESTIONNAIRE_BYTES = 512 * 1024
 
 
 def _overview(error: str | None = None, status: int = 200) -> Any:
-    rounds = sorted(call("survey", "list_rounds"), key=lambda r: r["year"], reverse=True)
+    rounds = sorted(clients.survey.list_rounds(), key=lambda r: r["year"], reverse=True)
     questionnaires = sorted(
-        call("survey", "list_questionnaires"), key=lambda q: q["year"], reverse=True
+        clients.survey.list_questionnaires(), key=lambda q: q["year"], reverse=True
     )
     with_round = {r["year"] for r in rounds}
     return (
@@ -56,7 +56,7 @@ def import_questionnaire() -> Any:
     if len(text) > MAX_QUESTIONNAIRE_BYTES:
         return _overview(t("admin.import.too_big"), 413)
     try:
-        summary = call("survey", "import_questionnaire", text.decode("utf-8"))
+        summary = clients.survey.import_questionnaire(yaml_text=text.decode("utf-8"))
     except UnicodeDecodeError:
         return _overview(t("admin.import.not_utf8"), 422)
     except (ValidationFailed, Conflict) as exc:
@@ -72,7 +72,7 @@ def create_round() -> Any:
     if year is None:
         return _overview(t("admin.round.year_missing"), 422)
     try:
-        call("survey", "create_round", year)
+        clients.survey.create_round(year=year)
     except (NotFound, Conflict) as exc:
         return _overview(exc.detail, exc.status)
     flash(t("admin.round.created", year=year), "success")
@@ -83,7 +83,7 @@ def create_round() -> Any:
 @admin_required
 def open_round(year: int) -> Any:
     try:
-        call("survey", "open_round", year)
+        clients.survey.open_round(year=year)
     except (NotFound, Conflict) as exc:
         return _overview(exc.detail, exc.status)
     flash(t("admin.round.opened", year=year), "success")
@@ -95,12 +95,12 @@ def open_round(year: int) -> Any:
 def close_round(year: int) -> Any:
     if request.method == "GET":
         try:
-            round_ = call("survey", "get_round", year)
+            round_ = clients.survey.get_round(year=year)
         except NotFound:
             return _overview(t("admin.round.unknown", year=year), 404)
         return render_template("admin/close.html", round=round_)
     try:
-        call("survey", "close_round", year)
+        clients.survey.close_round(year=year)
     except (NotFound, Conflict) as exc:
         return _overview(exc.detail, exc.status)
     flash(t("admin.round.closed", year=year), "success")

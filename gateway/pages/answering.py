@@ -21,30 +21,26 @@ from flask import (
     url_for,
 )
 
-from gateway import answer_filters
-from gateway.answer_form import (
+from gateway import clients
+from gateway.access import manager, municipality_id, municipality_required
+from gateway.answering import filters as answer_filters
+from gateway.answering.form import (
     Entry,
     ParsedForm,
     area_progress,
-    changed_answers,
     entry_from_answer,
-    locate_error,
-    parse_form,
     questions_for,
 )
-from gateway.auth import actor, municipality_id, municipality_required
+from gateway.answering.saving import form_changes, mark_refusal, may_answer, save_changes
 from gateway.i18n import t
-from gateway.pages.common import flat_tree, get_round, list_units, number_arg, visible_rounds
-from gateway.pages.delegation import manager
-from gateway.permissions import can_answer
-from gateway.rpc import ServiceUnavailable, call
+from gateway.lookups import flat_tree, get_round, list_units, number_arg, visible_rounds
+from gateway.rpc import ServiceUnavailable
 from services.common.errors import Conflict, ValidationFailed
 from services.common.questionnaire import acceptable_level
 
 bp = Blueprint("answering", __name__)
 
 MUNICIPALITY_SCOPE = "kommune"
-ERROR_PARTS = ("value", "na", "justification", "comment")
 
 
 @bp.get("/besvar")
@@ -97,11 +93,13 @@ class AnswerPage:
 
     def __init__(self, year: int) -> None:
         self.round = get_round(year)
-        self.questionnaire = call("survey", "get_questionnaire", year)
+        self.questionnaire = clients.survey.get_questionnaire(year=year)
         self.units = list_units()
         self.unit_id = _scope(self.units)
         self.area = _area(self.questionnaire, self.unit_id)
-        answers = call("survey", "get_answers", municipality_id(), year, unit_id=self.unit_id)
+        answers = clients.survey.get_answers(
+            municipality_id=municipality_id(), year=year, unit_id=self.unit_id
+        )
         self.answers = [a for a in answers if a.get("unit_id") == self.unit_id]
         self.saved = {a["question_key"]: a for a in self.answers}
         self.all_questions = questions_for(self.questionnaire, self.area["key"], self.unit_id)
@@ -111,7 +109,7 @@ class AnswerPage:
         self.readonly_reason = None
         if self.round["state"] != "open":
             self.readonly_reason = "answer.readonly_closed"
-        elif not can_answer(g.user, self.unit_id, self.units):
+        elif not may_answer(self.unit_id, self.units):
             self.readonly_reason = "answer.readonly_role"
 
     def _delegated(self) -> set[str]:
@@ -119,7 +117,9 @@ class AnswerPage:
             return set()
         year = self.round["year"]
         try:
-            overview = call("delegation", "overview", municipality_id(), year, manager())
+            overview = clients.delegation.overview(
+                municipality_id=municipality_id(), year=year, actor=manager()
+            )
         except ServiceUnavailable:
             self.filter_unavailable = True
             return set()
@@ -138,18 +138,12 @@ class AnswerPage:
             acceptable_level(self.questionnaire),
         )
 
-    def posted_questions(self) -> list[dict]:
-        """The questions the posted form showed (its ``shown`` fields): only those are read,
-        so a filtered page never clears the answers it did not show."""
-        shown = set(request.form.getlist("shown"))
-        if not shown:
-            return self.all_questions
-        return [q for q in self.all_questions if q["key"] in shown]
-
     def unit_progress(self) -> list[dict]:
         """Answered of expected per unit for the whole round, in tree order."""
         try:
-            progress = call("survey", "get_progress", municipality_id(), self.round["year"])
+            progress = clients.survey.get_progress(
+                municipality_id=municipality_id(), year=self.round["year"]
+            )
         except ServiceUnavailable:
             return []
         counted = {u["id"]: u for u in progress.get("units", [])}
@@ -244,25 +238,20 @@ def answer(year: int) -> Any:
         status = 409 if page.readonly_reason == "answer.readonly_closed" else 403
         return page.render(form_error=t(page.readonly_reason), status=status)
 
-    parsed = parse_form(request.form, page.posted_questions(), page.saved)
+    read = form_changes(request.form, page.all_questions, page.saved, page.unit_id)
+    parsed, changes = read.parsed, read.changes
     if parsed.errors:
         return page.render(parsed, t("answer.fix_errors"), 422)
-    changes = changed_answers(parsed.entries, page.saved, page.unit_id)
     if changes:
         try:
-            result = call("survey", "save_answers", municipality_id(), year, changes, actor())
+            saved = save_changes(year, changes)
         except ValidationFailed as exc:
-            key, part = locate_error(exc.field, changes)
-            if key is None:
-                return page.render(parsed, t("answer.error.batch"), 422)
-            part = part if part in ERROR_PARTS else "other"
-            parsed.add_error(key, part, f"answer.error.{part}")
-            return page.render(parsed, t("answer.fix_errors"), 422)
+            return page.render(parsed, t(mark_refusal(parsed, exc, changes)), 422)
         except Conflict:
             return page.render(parsed, t("answer.conflict"), 409)
         except ServiceUnavailable:
             return page.render(parsed, t("answer.unavailable"), 503)
-        flash(t("answer.saved", count=(result or {}).get("saved", len(changes))), "success")
+        flash(t("answer.saved", count=saved), "success")
     else:
         flash(t("answer.nothing_changed"), "info")
     target = page.area["key"]

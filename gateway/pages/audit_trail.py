@@ -10,27 +10,14 @@ from typing import Any
 from flask import Blueprint, Response, render_template, request
 
 from gateway import audit
-from gateway.auth import admin_required, municipality_id, roles_required
+from gateway.access import admin_required, municipality_id, roles_required
+from gateway.audit import ACTION_GROUPS
 from gateway.db import get_db
 from gateway.i18n import t
 
 bp = Blueprint("audit_trail", __name__)
 
 PAGE_ROWS = 200
-ACTION_GROUPS = (
-    "login",
-    "answers",
-    "delegation",
-    "user",
-    "password",
-    "totp",
-    "report",
-    "unit",
-    "municipality",
-    "account",
-    "round",
-    "questionnaire",
-)
 
 
 def _day(raw: str | None) -> date | None:

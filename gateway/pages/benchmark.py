@@ -11,8 +11,17 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from gateway.auth import municipality_id, municipality_required
+from gateway import clients
+from gateway.access import municipality_id, municipality_required
 from gateway.i18n import localized, t
+from gateway.lookups import (
+    area_titles,
+    flat_tree,
+    get_round,
+    list_units,
+    number_arg,
+    visible_rounds,
+)
 from gateway.pages.benchmark_common import (
     GROUP_CHOICES,
     band_label,
@@ -21,15 +30,6 @@ from gateway.pages.benchmark_common import (
     group_label,
     svg,
 )
-from gateway.pages.common import (
-    area_titles,
-    flat_tree,
-    get_round,
-    list_units,
-    number_arg,
-    visible_rounds,
-)
-from gateway.rpc import call
 from services.common import charts
 from services.common.errors import NotFound
 from services.common.questionnaire import questions_by_key
@@ -121,7 +121,7 @@ def area_chart(rows: dict, group: dict, year: int) -> str:
 def unit_comparison(year: int, questionnaire: dict, unit_id: int) -> dict | None:
     """The unit against the rest of the organisation, or None without scores."""
     try:
-        scores = call("scoring", "get_scores", municipality_id(), year)
+        scores = clients.scoring.get_scores(municipality_id=municipality_id(), year=year)
     except NotFound:
         return None
     try:
@@ -154,10 +154,10 @@ def _pair(row: dict) -> dict:
 @municipality_required
 def benchmark(year: int) -> Any:
     round_ = get_round(year)
-    questionnaire = call("survey", "get_questionnaire", year)
+    questionnaire = clients.survey.get_questionnaire(year=year)
     titles = area_titles(questionnaire)
     try:
-        view = call("benchmark", "get_benchmark", municipality_id(), year)
+        view = clients.benchmark.get_benchmark(municipality_id=municipality_id(), year=year)
     except NotFound:
         view = None
     context: dict[str, Any] = {"round": round_, "view": view, "titles": titles}

@@ -3,34 +3,11 @@ labels, and the texts and number format the charts are drawn with."""
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import Any
-
-from flask import abort, g
 from markupsafe import Markup
 
-from gateway.auth import login_required
 from gateway.i18n import format_score, t
 
-KL_ROLES = ("kl_analyst", "admin")
 GROUP_CHOICES = ("all", "region", "size")
-
-
-def kl_required(view: Callable) -> Callable:
-    """Aggregates for KL analysts (and admins); municipal users get 403 here.
-
-    These views take no municipality from anywhere: what they show is built from groups only.
-    """
-
-    @functools.wraps(view)
-    @login_required
-    def wrapped(**kwargs: Any) -> Any:
-        if g.user.role not in KL_ROLES or g.user.municipality_id is not None:
-            abort(403)
-        return view(**kwargs)
-
-    return wrapped
 
 
 def group_label(group: dict) -> str:

@@ -10,14 +10,13 @@ from typing import Any
 
 from flask import Blueprint, g, redirect, render_template, url_for
 
-from gateway import cycle
-from gateway.auth import login_required, municipality_id
+from gateway import clients, cycle
+from gateway.access import login_required, manager, municipality_id
 from gateway.db import get_db
+from gateway.lookups import area_titles, flat_tree, list_units, visible_rounds
 from gateway.models import utcnow
-from gateway.pages.common import area_titles, flat_tree, list_units, visible_rounds
-from gateway.pages.delegation import manager
-from gateway.pages.reports_common import municipal_viewer
-from gateway.rpc import ServiceUnavailable, call
+from gateway.report_files import municipal_viewer
+from gateway.rpc import ServiceUnavailable
 from services.common.errors import NotFound
 from services.common.questionnaire import acceptable_level
 
@@ -45,7 +44,7 @@ def step_url(key: str, year: int) -> str:
 def _scores(year: int) -> tuple[dict | None, bool]:
     """Scores, or (None, True) when scoring is down: the page still shows progress then."""
     try:
-        return call("scoring", "get_scores", municipality_id(), year), False
+        return clients.scoring.get_scores(municipality_id=municipality_id(), year=year), False
     except ServiceUnavailable:
         return None, True
     except NotFound:
@@ -79,7 +78,9 @@ def _delegation_facts(year: int) -> tuple[dict, bool]:
     if g.user.role not in MANAGERS:
         return {}, False
     try:
-        listed = call("delegation", "list_delegations", municipality_id(), year, manager())
+        listed = clients.delegation.list_delegations(
+            municipality_id=municipality_id(), year=year, actor=manager()
+        )
     except ServiceUnavailable:
         return {}, True
     return cycle.delegation_counts(listed), False
@@ -87,7 +88,9 @@ def _delegation_facts(year: int) -> tuple[dict, bool]:
 
 def _reports_ordered(year: int, units: list[dict]) -> tuple[int, bool]:
     try:
-        jobs = call("reporting", "list_reports", municipality_id(), municipal_viewer(units), year)
+        jobs = clients.reporting.list_reports(
+            municipality_id=municipality_id(), viewer=municipal_viewer(units), year=year
+        )
     except ServiceUnavailable:
         return 0, True
     return sum(1 for j in jobs if j.get("year") == year and j.get("state") != "failed"), False
@@ -95,7 +98,7 @@ def _reports_ordered(year: int, units: list[dict]) -> tuple[int, bool]:
 
 def _benchmark_available(year: int) -> tuple[bool, bool]:
     try:
-        years = call("benchmark", "list_years")
+        years = clients.benchmark.list_years()
     except ServiceUnavailable:
         return False, True
     return any(y.get("year") == year for y in years), False
@@ -152,8 +155,8 @@ def index() -> Any:
     }
     if current is not None:
         year = current["year"]
-        questionnaire = call("survey", "get_questionnaire", year)
-        progress = call("survey", "get_progress", municipality_id(), year)
+        questionnaire = clients.survey.get_questionnaire(year=year)
+        progress = clients.survey.get_progress(municipality_id=municipality_id(), year=year)
         scores, scoring_down = _scores(year)
         units = list_units()
         steps, checklist_partial = [], False

@@ -13,10 +13,10 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
-from gateway.auth import municipality_id, roles_required
+from gateway import clients
+from gateway.access import MANAGERS, manager, municipality_id, roles_required
 from gateway.i18n import current_language, t
-from gateway.pages.common import flat_tree, get_round, list_units, number_arg, visible_rounds
-from gateway.rpc import call
+from gateway.lookups import flat_tree, get_round, list_units, number_arg, visible_rounds
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.common.localtime import local_today
 from services.common.numbers import try_parse_int
@@ -25,7 +25,6 @@ from services.common.years import is_round_year
 
 bp = Blueprint("delegation", __name__)
 
-MANAGERS = ("coordinator", "unit_lead")
 MUNICIPALITY_SCOPE = "kommune"
 DEFAULT_DAYS = 14
 FORM_FIELDS = ("delegate_name", "delegate_email", "message", "due_date", "question_keys", "kind")
@@ -41,17 +40,6 @@ def format_due(value: Any) -> str:
     except ValueError:
         return str(value)
     return day.strftime("%d.%m.%Y") if current_language() == "da" else day.strftime("%d %b %Y")
-
-
-def manager() -> dict:
-    """The acting coordinator or unit lead as the delegation service records them."""
-    return {
-        "user_id": g.user.id,
-        "name": g.user.name,
-        "role": g.user.role,
-        "email": g.user.email,
-        "unit_id": g.user.unit_id,
-    }
 
 
 def manageable_units(units: list[dict]) -> list[tuple[dict, int]]:
@@ -91,11 +79,15 @@ def current() -> Any:
 @roles_required(*MANAGERS)
 def index(year: int) -> Any:
     round_ = get_round(year)
-    questionnaire = call("survey", "get_questionnaire", year)
+    questionnaire = clients.survey.get_questionnaire(year=year)
     units = list_units()
-    overview = call("delegation", "overview", municipality_id(), year, manager())
-    delegations = call("delegation", "list_delegations", municipality_id(), year, manager())
-    digest = call("delegation", "get_digest", municipality_id(), manager())
+    overview = clients.delegation.overview(
+        municipality_id=municipality_id(), year=year, actor=manager()
+    )
+    delegations = clients.delegation.list_delegations(
+        municipality_id=municipality_id(), year=year, actor=manager()
+    )
+    digest = clients.delegation.get_digest(municipality_id=municipality_id(), actor=manager())
     return render_template(
         "delegation/index.html",
         round=round_,
@@ -146,14 +138,16 @@ def new(year: int) -> Any:
     if round_["state"] != "open":
         flash(t("delegation.round_not_open"), "info")
         return redirect(url_for("delegation.index", year=year))
-    questionnaire = call("survey", "get_questionnaire", year)
+    questionnaire = clients.survey.get_questionnaire(year=year)
     units = list_units()
     choices = manageable_units(units)
     unit_id = _chosen_unit(choices)
     area = _chosen_area(questionnaire, unit_id)
     scope = "municipality" if unit_id is None else "unit"
     questions = [q for q in area["questions"] if q["scope"] == scope]
-    overview = call("delegation", "overview", municipality_id(), year, manager())
+    overview = clients.delegation.overview(
+        municipality_id=municipality_id(), year=year, actor=manager()
+    )
     taken = {
         item["question_key"]: item
         for target in overview["targets"]
@@ -186,8 +180,8 @@ def new(year: int) -> Any:
         if data["kind"] == "questions" and len(values["question_keys"]) == 1:
             data["kind"] = "question"
         try:
-            created = call(
-                "delegation", "create_delegation", municipality_id(), year, data, manager()
+            created = clients.delegation.create_delegation(
+                municipality_id=municipality_id(), year=year, data=data, actor=manager()
             )
         except ValidationFailed as exc:
             errors, status = field_error(exc), 422
@@ -253,7 +247,9 @@ def _chosen_area(questionnaire: dict, unit_id: int | None) -> dict:
 
 def _detail(year: int, delegation_id: int) -> dict:
     try:
-        found = call("delegation", "get_delegation", municipality_id(), delegation_id, manager())
+        found = clients.delegation.get_delegation(
+            municipality_id=municipality_id(), delegation_id=delegation_id, actor=manager()
+        )
     except NotFound:
         abort(404)
     if found["year"] != year:
@@ -271,10 +267,12 @@ def _render_detail(
     year: int, delegation: dict, errors: dict | None = None, status: int = 200
 ) -> Any:
     round_ = get_round(year)
-    questionnaire = call("survey", "get_questionnaire", year)
+    questionnaire = clients.survey.get_questionnaire(year=year)
     wanted = set(delegation["question_keys"])
     questions = [q for a in questionnaire["areas"] for q in a["questions"] if q["key"] in wanted]
-    answers = call("survey", "get_answers", municipality_id(), year, unit_id=delegation["unit_id"])
+    answers = clients.survey.get_answers(
+        municipality_id=municipality_id(), year=year, unit_id=delegation["unit_id"]
+    )
     saved = {a["question_key"]: a for a in answers if a.get("unit_id") == delegation["unit_id"]}
     return (
         render_template(
@@ -312,27 +310,25 @@ def act(year: int, delegation_id: int, action: str) -> Any:
     target_id = delegation_id
     try:
         if name == "approve":
-            call("delegation", "approve_delegation", municipality_id(), delegation_id, manager())
+            clients.delegation.approve_delegation(
+                municipality_id=municipality_id(), delegation_id=delegation_id, actor=manager()
+            )
         elif name == "send_back":
             comment = form.get("comment", "").strip()
             if not comment:
                 raise ValidationFailed("comment is empty", field="comment")
-            call(
-                "delegation",
-                "send_back_delegation",
-                municipality_id(),
-                delegation_id,
-                comment,
-                manager(),
+            clients.delegation.send_back_delegation(
+                municipality_id=municipality_id(),
+                delegation_id=delegation_id,
+                comment=comment,
+                actor=manager(),
             )
         elif name == "extend":
-            call(
-                "delegation",
-                "extend_delegation",
-                municipality_id(),
-                delegation_id,
-                form.get("due_date", "").strip(),
-                manager(),
+            clients.delegation.extend_delegation(
+                municipality_id=municipality_id(),
+                delegation_id=delegation_id,
+                due_date=form.get("due_date", "").strip(),
+                actor=manager(),
             )
         elif name == "redelegate":
             data = {
@@ -341,18 +337,19 @@ def act(year: int, delegation_id: int, action: str) -> Any:
                 "message": form.get("message", "").strip() or None,
                 "due_date": form.get("due_date", "").strip() or None,
             }
-            created = call(
-                "delegation", "redelegate", municipality_id(), delegation_id, data, manager()
+            created = clients.delegation.redelegate(
+                municipality_id=municipality_id(),
+                delegation_id=delegation_id,
+                data=data,
+                actor=manager(),
             )
             target_id = created["id"]
         else:
-            call(
-                "delegation",
-                "revoke_delegation",
-                municipality_id(),
-                delegation_id,
-                manager(),
-                form.get("comment", "").strip() or None,
+            clients.delegation.revoke_delegation(
+                municipality_id=municipality_id(),
+                delegation_id=delegation_id,
+                actor=manager(),
+                comment=form.get("comment", "").strip() or None,
             )
     except ValidationFailed as exc:
         field = (exc.field or "").split("[", 1)[0]
@@ -369,7 +366,9 @@ def act(year: int, delegation_id: int, action: str) -> Any:
 @roles_required(*MANAGERS)
 def digest() -> Any:
     enabled = request.form.get("enabled") == "1"
-    call("delegation", "set_digest", municipality_id(), manager(), enabled)
+    clients.delegation.set_digest(
+        municipality_id=municipality_id(), actor=manager(), enabled=enabled
+    )
     flash(t("delegation.digest.on" if enabled else "delegation.digest.off"), "success")
     year = try_parse_int(request.form.get("year"), "year")
     if year is not None and is_round_year(year):

@@ -12,21 +12,14 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
-from gateway.answer_form import (
-    ParsedForm,
-    changed_answers,
-    entry_from_answer,
-    is_answered,
-    locate_error,
-    parse_form,
-)
+from gateway import clients
+from gateway.answering.form import ParsedForm, entry_from_answer, is_answered
+from gateway.answering.saving import form_changes, mark_refusal
 from gateway.i18n import t
-from gateway.rpc import ServiceUnavailable, call
+from gateway.rpc import ServiceUnavailable
 from services.common.errors import Conflict, Forbidden, NotFound, TooManyAttempts, ValidationFailed
 
 bp = Blueprint("delegate", __name__)
-
-ERROR_PARTS = ("value", "na", "justification", "comment")
 
 
 def client() -> str:
@@ -86,7 +79,7 @@ def _render(
 @bp.route("/delegering/<token>", methods=("GET", "POST"))
 def page(token: str) -> Any:
     try:
-        view = call("delegation", "open_link", token, client())
+        view = clients.delegation.open_link(token=token, client=client())
     except NotFound:
         return link_refused()
     except TooManyAttempts:
@@ -98,23 +91,18 @@ def page(token: str) -> Any:
         return _render(token, view, form_error=t("delegate.not_editable"), status=409)
     questions = _questions(view)
     saved = {a["question_key"]: a for a in view["answers"]}
-    parsed = parse_form(request.form, questions, saved)
+    read = form_changes(request.form, questions, saved, delegation["unit_id"])
+    parsed, changes = read.parsed, read.changes
     if parsed.errors:
         return _render(token, view, parsed, t("answer.fix_errors"), 422)
-    changes = changed_answers(parsed.entries, saved, delegation["unit_id"])
     submit = request.form.get("action") == "submit"
-    method = "delegate_submit" if submit else "delegate_save"
+    send = clients.delegation.delegate_submit if submit else clients.delegation.delegate_save
     try:
-        result = call("delegation", method, token, changes, client())
+        result = send(token=token, answers=changes, client=client())
     except (NotFound, TooManyAttempts):
         return link_refused()
     except ValidationFailed as exc:
-        key, part = locate_error(exc.field, changes)
-        if key is None:
-            return _render(token, view, parsed, t("answer.error.batch"), 422)
-        part = part if part in ERROR_PARTS else "other"
-        parsed.add_error(key, part, f"answer.error.{part}")
-        return _render(token, view, parsed, t("answer.fix_errors"), 422)
+        return _render(token, view, parsed, t(mark_refusal(parsed, exc, changes)), 422)
     except Forbidden:
         return _render(token, view, parsed, t("delegate.outside"), 403)
     except Conflict:

@@ -7,21 +7,22 @@ delegations, last year's report and scores, and the colleagues with an account.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, render_template
 from sqlalchemy import select
 
-from gateway.auth import municipality_id, municipality_required, roles_required
+from gateway import clients
+from gateway.access import manager, municipality_id, municipality_required, roles_required
 from gateway.cycle import STEPS
 from gateway.db import get_db
 from gateway.i18n import t
+from gateway.lookups import area_titles, flat_tree, list_units, visible_rounds
 from gateway.models import User
-from gateway.pages.common import area_titles, flat_tree, list_units, visible_rounds
 from gateway.pages.dashboard import step_url
-from gateway.pages.delegation import manager
-from gateway.pages.reports_common import municipal_viewer, report_label
-from gateway.rpc import ServiceUnavailable, call
+from gateway.report_files import municipal_viewer, report_label
+from gateway.rpc import ServiceUnavailable
 from services.common.errors import NotFound
 
 bp = Blueprint("guide", __name__)
@@ -47,10 +48,10 @@ def _last_year(rounds: list[dict], current_year: int | None) -> int | None:
     return max(closed) if closed else None
 
 
-def _optional(service: str, method: str, *args: Any) -> tuple[Any, bool]:
+def _optional(rpc: Callable[..., Any], **arguments: Any) -> tuple[Any, bool]:
     """A service's answer, or (None, True) when it is down: the page shows the rest."""
     try:
-        return call(service, method, *args), False
+        return rpc(**arguments), False
     except ServiceUnavailable:
         return None, True
     except NotFound:
@@ -71,7 +72,12 @@ def handover() -> Any:
 
     delegations: list[dict] = []
     if current_year is not None:
-        found, failed = _optional("delegation", "list_delegations", mid, current_year, manager())
+        found, failed = _optional(
+            clients.delegation.list_delegations,
+            municipality_id=mid,
+            year=current_year,
+            actor=manager(),
+        )
         delegations = found or []
         if failed:
             down.append("delegation")
@@ -80,17 +86,22 @@ def handover() -> Any:
     last_scores, questionnaire = None, None
     if last_year is not None:
         jobs, failed = _optional(
-            "reporting", "list_reports", mid, municipal_viewer(units), last_year
+            clients.reporting.list_reports,
+            municipality_id=mid,
+            viewer=municipal_viewer(units),
+            year=last_year,
         )
         if failed:
             down.append("reporting")
         reports = [j for j in jobs or [] if j.get("year") == last_year and j.get("file")]
         for job in reports:
             job["label"] = report_label(job, names, t)
-        last_scores, failed = _optional("scoring", "get_scores", mid, last_year)
+        last_scores, failed = _optional(
+            clients.scoring.get_scores, municipality_id=mid, year=last_year
+        )
         if failed:
             down.append("scoring")
-        questionnaire, _ = _optional("survey", "get_questionnaire", last_year)
+        questionnaire, _ = _optional(clients.survey.get_questionnaire, year=last_year)
 
     colleagues = get_db().scalars(
         select(User).where(User.municipality_id == mid).order_by(User.role, User.name)

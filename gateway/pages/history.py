@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template, request
 
-from gateway.auth import municipality_id, municipality_required
-from gateway.pages.common import get_round, list_units, number_arg
-from gateway.rpc import call
+from gateway import clients
+from gateway.access import municipality_id, municipality_required
+from gateway.lookups import get_round, list_units, number_arg
 from services.common.questionnaire import questions_by_key
 
 bp = Blueprint("history", __name__)
@@ -20,7 +20,7 @@ def history(year: int) -> Any:
     round_ = get_round(year)
     key = request.args.get("question", "")
     unit_id = number_arg("unit")
-    questionnaire = call("survey", "get_questionnaire", year)
+    questionnaire = clients.survey.get_questionnaire(year=year)
     question = questions_by_key(questionnaire).get(key)
     if question is None:
         abort(404)
@@ -29,7 +29,9 @@ def history(year: int) -> Any:
         unit = next((u for u in list_units() if u["id"] == unit_id), None)
         if unit is None:
             abort(404)
-    changes = call("survey", "get_answer_history", municipality_id(), year, key, unit_id=unit_id)
+    changes = clients.survey.get_answer_history(
+        municipality_id=municipality_id(), year=year, question_key=key, unit_id=unit_id
+    )
     return render_template(
         "history.html",
         round=round_,

@@ -12,29 +12,16 @@ from typing import Any
 
 from flask import Blueprint, render_template
 
-from gateway.auth import municipality_id, municipality_required
+from gateway import clients
+from gateway.access import municipality_id, municipality_required
 from gateway.i18n import localized, t
+from gateway.lookups import flat_tree, list_units, visible_history
 from gateway.pages.benchmark_common import chart_number, percent_share, svg
-from gateway.pages.common import flat_tree, list_units
-from gateway.rpc import ServiceUnavailable, call
+from gateway.rpc import ServiceUnavailable
 from services.common import charts
 from services.common.errors import NotFound
 
 bp = Blueprint("development", __name__)
-
-
-def visible_history(history: dict, rounds: list[dict]) -> dict:
-    """Only years of rounds a municipality may see (never a draft), and the steps between them."""
-    states = {r["year"]: r["state"] for r in rounds}
-    years = [y for y in history["years"] if states.get(y) in ("open", "closed")]
-    return {
-        **history,
-        "years": years,
-        "states": {y: states[y] for y in years},
-        "comparisons": [
-            c for c in history["comparisons"] if c["from_year"] in years and c["to_year"] in years
-        ],
-    }
 
 
 def national_series(national: dict | None, metric: str) -> dict[int, dict]:
@@ -87,11 +74,11 @@ def _in_years(points: list[dict], years: list[int]) -> list[dict]:
 @municipality_required
 def development() -> Any:
     history = visible_history(
-        call("scoring", "get_history", municipality_id()), call("survey", "list_rounds")
+        clients.scoring.get_history(municipality_id=municipality_id()), clients.survey.list_rounds()
     )
     years = history["years"]
     try:
-        national = call("benchmark", "get_national_series")
+        national = clients.benchmark.get_national_series()
         benchmark_down = False
     except (ServiceUnavailable, NotFound):
         national, benchmark_down = None, True

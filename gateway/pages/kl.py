@@ -11,18 +11,17 @@ from typing import Any
 
 from flask import Blueprint, g, redirect, render_template, url_for
 
-from gateway.auth import login_required
+from gateway import clients
+from gateway.access import kl_required, login_required
 from gateway.i18n import format_number, localized, t
+from gateway.lookups import area_titles, number_arg
 from gateway.pages.benchmark_common import (
     chart_legend,
     chart_number,
     group_label,
-    kl_required,
     percent_share,
     svg,
 )
-from gateway.pages.common import area_titles, number_arg
-from gateway.rpc import call
 from services.common import charts
 from services.common.errors import NotFound
 from services.common.questionnaire import questions_by_key
@@ -93,16 +92,16 @@ def index() -> Any:
 
 @kl_required
 def national() -> Any:
-    years = call("benchmark", "list_years")
+    years = clients.benchmark.list_years()
     year = chosen_year(years)
     context: dict[str, Any] = {"years": years, "year": year, "document": None}
     if year is not None:
         try:
-            document = call("benchmark", "get_national", year)
+            document = clients.benchmark.get_national(year=year)
         except NotFound:
             document = None
         if document is not None:
-            questionnaire = call("survey", "get_questionnaire", year)
+            questionnaire = clients.survey.get_questionnaire(year=year)
             titles = area_titles(questionnaire)
             questions = questions_by_key(questionnaire)
             context.update(
@@ -164,11 +163,11 @@ def _step_share(step: dict, metric: str) -> float:
 @bp.get("/kl/udvikling")
 @kl_required
 def development() -> Any:
-    result = call("benchmark", "get_development")
+    result = clients.benchmark.get_development()
     titles: dict = {}
     if result["years"]:
         latest = result["years"][-1]["year"]
-        titles = area_titles(call("survey", "get_questionnaire", latest))
+        titles = area_titles(clients.survey.get_questionnaire(year=latest))
     metrics = [("overall", t("dashboard.overall"))]
     metrics += [(f"area:{key}", localized(title)) for key, title in titles.items()]
     sections = [

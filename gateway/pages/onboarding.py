@@ -8,11 +8,13 @@ from typing import Any
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from gateway import accounts, audit
-from gateway.account_mail import send_link
-from gateway.auth import admin_required, audit_actor, municipality_choices
+from gateway import audit
+from gateway.access import admin_required, audit_actor
 from gateway.db import get_db
 from gateway.i18n import t
+from gateway.identity import accounts, links
+from gateway.identity.mail import send_link
+from gateway.lookups import municipality_choices
 from gateway.models import User
 
 bp = Blueprint("onboarding", __name__, url_prefix="/admin")
@@ -43,7 +45,7 @@ def index() -> Any:
     return _page()
 
 
-def _invite_mail(user: User, link: accounts.IssuedLink, name: str) -> None:
+def _invite_mail(user: User, link: links.IssuedLink, name: str) -> None:
     if send_link(user, "invitation", link, name, inviter_name=g.user.name):
         flash(t("users.invited", email=user.email), "success")
     else:
@@ -60,7 +62,7 @@ def onboard() -> Any:
     db = get_db()
     mid = int(form["municipality"])
     try:
-        user, link = accounts.invite_user(
+        user, link = links.invite_user(
             db,
             municipality_id=mid,
             email=form["email"],
@@ -93,7 +95,7 @@ def resend(user_id: int) -> Any:
         abort(404)
     if not user.invited or not user.active:
         abort(409)
-    link = accounts.issue_link(db, user, "invitation")
+    link = links.issue_link(db, user, "invitation")
     audit.write(
         db,
         "user.invitation_resent",

@@ -12,16 +12,11 @@ from typing import Any
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 
-from gateway.auth import municipality_id, municipality_required
+from gateway import clients
+from gateway.access import municipality_id, municipality_required
 from gateway.i18n import t
-from gateway.pages.common import flat_tree, list_units, visible_rounds
-from gateway.pages.reports_common import (
-    file_response,
-    municipal_viewer,
-    pending,
-    report_label,
-)
-from gateway.rpc import call
+from gateway.lookups import flat_tree, list_units, visible_rounds
+from gateway.report_files import file_response, municipal_viewer, pending, report_label
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.common.numbers import parse_int
 from services.common.report_options import FORMATS, LANGUAGES
@@ -48,7 +43,7 @@ def report_choices(viewer: dict, units: list[dict]) -> list[dict]:
 def index() -> Any:
     units = list_units()
     viewer = municipal_viewer(units)
-    jobs = call("reporting", "list_reports", municipality_id(), viewer)
+    jobs = clients.reporting.list_reports(municipality_id=municipality_id(), viewer=viewer)
     names = {u["id"]: u["name"] for u in units}
     for job in jobs:
         job["label"] = report_label(job, names, t)
@@ -87,7 +82,9 @@ def request_report() -> Any:
             "language": request.form.get("language", "da"),
             "notify": request.form.get("notify") == "1",
         }
-        call("reporting", "request_report", municipality_id(), data, municipal_viewer())
+        clients.reporting.request_report(
+            municipality_id=municipality_id(), data=data, requester=municipal_viewer()
+        )
     except (ValidationFailed, Conflict, Forbidden, NotFound) as exc:
         flash(t("reports.refused", reason=exc.detail), "error")
         return redirect(url_for("reports.index"))
@@ -98,6 +95,8 @@ def request_report() -> Any:
 @bp.get("/rapporter/<int:job_id>/fil")
 @municipality_required
 def download(job_id: int) -> Any:
-    found = call("reporting", "download_report", municipality_id(), job_id, municipal_viewer())
+    found = clients.reporting.download_report(
+        municipality_id=municipality_id(), job_id=job_id, viewer=municipal_viewer()
+    )
     inline = request.args.get("vis") == "1" and found["content_type"].startswith("text/html")
     return file_response(found, inline=inline)

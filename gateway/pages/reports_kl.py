@@ -10,10 +10,10 @@ from typing import Any
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 
+from gateway import clients
+from gateway.access import kl_required
 from gateway.i18n import t
-from gateway.pages.benchmark_common import kl_required
-from gateway.pages.reports_common import file_response, kl_requester, pending, report_label
-from gateway.rpc import call
+from gateway.report_files import file_response, kl_requester, pending, report_label
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.common.numbers import try_parse_int
 from services.common.report_options import FORMATS, LANGUAGES
@@ -29,10 +29,10 @@ def _year(raw: str) -> int:
 @bp.get("/kl/rapporter")
 @kl_required
 def index() -> Any:
-    rounds = [r for r in call("survey", "list_rounds") if r["state"] != "draft"]
+    rounds = [r for r in clients.survey.list_rounds() if r["state"] != "draft"]
     closed = sorted((r["year"] for r in rounds if r["state"] == "closed"), reverse=True)
-    runs = call("reporting", "list_annual_runs")
-    jobs = call("reporting", "list_national_reports")
+    runs = clients.reporting.list_annual_runs()
+    jobs = clients.reporting.list_national_reports()
     for job in jobs:
         job["label"] = report_label(job, {}, t)
     running = any(run["state"] != "completed" for run in runs) or pending(jobs)
@@ -59,7 +59,7 @@ def index() -> Any:
 def start_run() -> Any:
     year = _year(request.form.get("year", ""))
     try:
-        run = call("reporting", "request_annual_run", year, kl_requester())
+        run = clients.reporting.request_annual_run(year=year, requester=kl_requester())
     except (ValidationFailed, Conflict, Forbidden, NotFound) as exc:
         flash(t("reports.refused", reason=exc.detail), "error")
     else:
@@ -77,7 +77,7 @@ def request_national() -> Any:
         "notify": request.form.get("notify") == "1",
     }
     try:
-        call("reporting", "request_national_report", data, kl_requester())
+        clients.reporting.request_national_report(data=data, requester=kl_requester())
     except (ValidationFailed, Conflict, Forbidden, NotFound) as exc:
         flash(t("reports.refused", reason=exc.detail), "error")
     else:
@@ -88,6 +88,6 @@ def request_national() -> Any:
 @bp.get("/kl/rapporter/<int:job_id>/fil")
 @kl_required
 def download(job_id: int) -> Any:
-    found = call("reporting", "download_national_report", job_id)
+    found = clients.reporting.download_national_report(job_id=job_id)
     inline = request.args.get("vis") == "1" and found["content_type"].startswith("text/html")
     return file_response(found, inline=inline)

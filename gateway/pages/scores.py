@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 
-from gateway.auth import municipality_id, municipality_required
+from gateway import clients
+from gateway.access import municipality_id, municipality_required
 from gateway.i18n import t
-from gateway.pages.common import area_titles, flat_tree, get_round, list_units, visible_rounds
-from gateway.rpc import call
+from gateway.lookups import area_titles, flat_tree, get_round, list_units, visible_rounds
 from services.common.errors import NotFound
 from services.common.questionnaire import acceptable_level, questions_by_key
 
@@ -36,12 +36,16 @@ def current() -> Any:
 @municipality_required
 def scores(year: int) -> Any:
     round_ = get_round(year)
-    questionnaire = call("survey", "get_questionnaire", year)
+    questionnaire = clients.survey.get_questionnaire(year=year)
     try:
-        result = call("scoring", "get_scores", municipality_id(), year)
+        result = clients.scoring.get_scores(municipality_id=municipality_id(), year=year)
     except NotFound:
         result = None
-    ranked = call("scoring", "get_recommendations", municipality_id(), year) if result else []
+    ranked = (
+        clients.scoring.get_recommendations(municipality_id=municipality_id(), year=year)
+        if result
+        else []
+    )
     questions = questions_by_key(questionnaire)
     found = [dict(item, question=questions.get(item["question_key"])) for item in ranked]
     units = list_units()

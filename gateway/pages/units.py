@@ -10,11 +10,11 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
-from gateway.auth import actor, municipality_id, municipality_required, roles_required
+from gateway import clients
+from gateway.access import actor, municipality_id, municipality_required, roles_required
 from gateway.i18n import t
-from gateway.pages.common import list_units, unit_tree
+from gateway.lookups import list_units, unit_tree
 from gateway.permissions import can_manage_units
-from gateway.rpc import call
 from services.common.errors import Conflict, NotFound, ValidationFailed
 from services.common.numbers import parse_int
 
@@ -89,7 +89,7 @@ def create() -> Any:
     if not data["name"]:
         return _index(data, {"name": t("unit.error.name")}, 422)
     try:
-        call("survey", "create_unit", municipality_id(), data, actor())
+        clients.survey.create_unit(municipality_id=municipality_id(), data=data, actor=actor())
     except ValidationFailed as exc:
         return _index(data, field_errors(exc), 422)
     flash(t("units.created", name=data["name"]), "success")
@@ -108,7 +108,9 @@ def edit(unit_id: int) -> Any:
             values = form_data(request.form)
             if not values["name"]:
                 raise ValidationFailed("name is empty", field="name")
-            call("survey", "update_unit", municipality_id(), unit_id, values, actor())
+            clients.survey.update_unit(
+                municipality_id=municipality_id(), unit_id=unit_id, data=values, actor=actor()
+            )
         except ValidationFailed as exc:
             errors, status = field_errors(exc), 422
         else:
@@ -133,7 +135,9 @@ def delete(unit_id: int) -> Any:
     if request.method == "GET":
         return render_template("units/delete.html", unit=unit, error=None)
     try:
-        call("survey", "delete_unit", municipality_id(), unit_id, actor())
+        clients.survey.delete_unit(
+            municipality_id=municipality_id(), unit_id=unit_id, actor=actor()
+        )
     except Conflict:
         return render_template(
             "units/delete.html", unit=unit, error=t("units.delete_conflict")

@@ -13,13 +13,14 @@ from typing import Any
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from gateway import accounts, audit
-from gateway.account_mail import send_link
-from gateway.auth import audit_actor, municipality_id, roles_required
+from gateway import audit
+from gateway.access import audit_actor, municipality_id, roles_required
 from gateway.db import get_db
 from gateway.i18n import t
+from gateway.identity import accounts, links
+from gateway.identity.mail import send_link
+from gateway.lookups import flat_tree, list_units
 from gateway.models import MUNICIPAL_ROLES, User
-from gateway.pages.common import flat_tree, list_units
 from gateway.rpc import ServiceUnavailable
 from services.common.numbers import try_parse_int
 
@@ -80,7 +81,7 @@ def invite() -> Any:
     db = get_db()
     form = {k: request.form.get(k, "") for k in ("name", "email", "role", "unit_id", "language")}
     try:
-        user, link = accounts.invite_user(
+        user, link = links.invite_user(
             db,
             municipality_id=municipality_id(),
             email=form["email"],
@@ -105,7 +106,7 @@ def invite() -> Any:
     return redirect(url_for("users.index"))
 
 
-def _send_invitation(user: User, link: accounts.IssuedLink) -> None:
+def _send_invitation(user: User, link: links.IssuedLink) -> None:
     from flask import session
 
     name = session.get("mname") or str(municipality_id())
@@ -122,7 +123,7 @@ def resend(user_id: int) -> Any:
     if not user.invited or not user.active:
         abort(409)
     db = get_db()
-    link = accounts.issue_link(db, user, "invitation")
+    link = links.issue_link(db, user, "invitation")
     audit.write(
         db,
         "user.invitation_resent",

@@ -1,7 +1,8 @@
 """Fixtures of the gateway tests: an in-memory fake of the services and a temporary SQLite DB.
 
 The fake implements the survey and scoring RPC methods the gateway calls, with the contract's
-signatures, and raises the real platform errors and ServiceUnavailable.
+signatures (the typed clients send keyword arguments, so the parameter names must be the
+service's), and raises the real platform errors and ServiceUnavailable.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from collections.abc import Callable
 import pytest
 from argon2 import PasswordHasher
 
-import gateway.accounts
+import gateway.identity.passwords
 from gateway import create_app
-from gateway.accounts import create_user
+from gateway.identity.accounts import create_user
 from gateway.rpc import ServiceUnavailable
 from services.common.errors import Conflict, NotFound, ValidationFailed
 from tests.benchmark.fakes import FakeBenchmark
@@ -405,7 +406,12 @@ class FakeDelegation(FakeHealthOnly):
         self.delegations: list[dict] = []
 
     def list_delegations(
-        self, municipality_id: int, year: int, actor: dict, unit_id: int | None = None
+        self,
+        municipality_id: int,
+        year: int,
+        actor: dict,
+        unit_id: int | None = None,
+        state: str | None = None,
     ) -> list[dict]:
         return [d for d in self.delegations if d["year"] == year]
 
@@ -489,7 +495,9 @@ class FakeRpc:
 def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """argon2id with test-sized cost; production parameters are argon2-cffi's defaults."""
     monkeypatch.setattr(
-        gateway.accounts, "hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+        gateway.identity.passwords,
+        "hasher",
+        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1),
     )
 
 

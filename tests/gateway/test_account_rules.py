@@ -9,9 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from gateway import audit, passwords, throttling, totp
-from gateway.accounts import link_is_valid
-from gateway.auth import session_expired
+from gateway import audit
+from gateway.access import session_expired
+from gateway.identity import passwords, throttling, totp
+from gateway.identity.links import link_is_valid
 from gateway.models import AccountToken, AuditEntry
 
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
@@ -182,7 +183,12 @@ def test_answer_saves_record_question_keys_never_answer_texts():
         {"question_key": "governance.owner", "unit_id": 3, "value": 4, "comment": "privat"},
     ]
     entry = audit.entry_for_call(
-        "survey", "save_answers", (101, 2026, answers, {}), {"saved": 2}, ACTOR, 101
+        "survey",
+        "save_answers",
+        {"municipality_id": 101, "year": 2026, "answers": answers, "actor": {}},
+        {"saved": 2},
+        ACTOR,
+        101,
     )
     assert entry["action"] == "answers.saved" and entry["municipality_id"] == 101
     assert entry["detail"] == {
@@ -197,7 +203,11 @@ def test_a_delegates_save_is_attributed_to_the_delegate_in_the_delegations_munic
     entry = audit.entry_for_call(
         "delegation",
         "delegate_submit",
-        ("a-secret-token", [{"question_key": "g.p", "value": "x"}], "client"),
+        {
+            "token": "a-secret-token",
+            "answers": [{"question_key": "g.p", "value": "x"}],
+            "client": "c",
+        },
         result,
         None,
         None,
@@ -206,18 +216,105 @@ def test_a_delegates_save_is_attributed_to_the_delegate_in_the_delegations_munic
     assert entry["municipality_id"] == 751 and entry["action"] == "delegation.submitted"
     assert "a-secret-token" not in str(entry)
     nowhere = {"delegation": {"year": 2026, "delegate_name": "Ole"}}
-    args = ("t", [], "client")
+    args = {"token": "t", "answers": [], "client": "c"}
     assert audit.entry_for_call("delegation", "delegate_save", args, nowhere, None, None) is None
 
 
-def test_reads_are_not_audited_but_report_downloads_are():
-    assert audit.entry_for_call("survey", "get_answers", (101, 2026), [], ACTOR, 101) is None
+ACTOR_ARG = {"user_id": 7, "name": "Mette", "role": "coordinator"}
+# (service, method, named arguments, result) -> (action, municipality, target, detail): the
+# entries the trail held when the hook read positions, now read by name.
+AUDITED = [
+    (
+        ("survey", "save_answers", {"municipality_id": 101, "year": 2026, "answers": []}, {}),
+        ("answers.saved", 101, 2026, {"year": 2026, "questions": []}),
+    ),
+    (
+        (
+            "survey",
+            "copy_forward",
+            {"municipality_id": 101, "from_year": 2025, "to_year": 2026},
+            {"copied": 4},
+        ),
+        ("answers.copied", 101, 2026, {"from_year": 2025, "copied": 4}),
+    ),
+    (("survey", "create_unit", {"data": {}}, {"id": 12}), ("unit.created", 101, 12, None)),
+    (("survey", "update_unit", {"unit_id": 3}, {}), ("unit.changed", 101, 3, None)),
+    (("survey", "delete_unit", {"unit_id": 3}, None), ("unit.deleted", 101, 3, None)),
+    (
+        ("delegation", "create_delegation", {"year": 2026}, {"id": 5}),
+        ("delegation.created", 101, 5, {"year": 2026}),
+    ),
+    (
+        ("delegation", "redelegate", {"delegation_id": 5}, {"id": 6}),
+        ("delegation.redelegated", 101, 5, {"new": 6}),
+    ),
+    (
+        ("delegation", "approve_delegation", {"delegation_id": 5}, {}),
+        ("delegation.approved", 101, 5, None),
+    ),
+    (
+        ("delegation", "send_back_delegation", {"delegation_id": 5}, {}),
+        ("delegation.sent_back", 101, 5, None),
+    ),
+    (
+        ("delegation", "extend_delegation", {"delegation_id": 5, "due_date": "2026-04-01"}, {}),
+        ("delegation.extended", 101, 5, {"due_date": "2026-04-01"}),
+    ),
+    (
+        ("delegation", "revoke_delegation", {"delegation_id": 5}, {}),
+        ("delegation.revoked", 101, 5, None),
+    ),
+    (
+        ("reporting", "download_report", {"job_id": 42}, {"filename": "r.pdf"}),
+        ("report.downloaded", 101, 42, {"file": "r.pdf"}),
+    ),
+    (
+        ("reporting", "download_national_report", {"job_id": 9}, {"filename": "n.pdf"}),
+        ("report.downloaded", None, 9, {"file": "n.pdf"}),
+    ),
+    (
+        ("survey", "import_questionnaire", {"yaml_text": "x"}, {"year": 2027, "version": "1"}),
+        ("questionnaire.imported", None, 2027, {"version": "1"}),
+    ),
+    (("survey", "create_round", {"year": 2027}, {}), ("round.created", None, 2027, None)),
+    (("survey", "open_round", {"year": 2027}, {}), ("round.opened", None, 2027, None)),
+    (("survey", "close_round", {"year": 2027}, {}), ("round.closed", None, 2027, None)),
+]
+
+
+@pytest.mark.parametrize(("call", "expected"), AUDITED, ids=[f"{c[0]}.{c[1]}" for c, _ in AUDITED])
+def test_each_audited_call_is_read_by_its_argument_names(call: tuple, expected: tuple):
+    service, method, arguments, result = call
     entry = audit.entry_for_call(
-        "reporting", "download_report", (101, 42, {}), {"filename": "r.pdf"}, ACTOR, 101
+        service, method, {**arguments, "actor": ACTOR_ARG}, result, ACTOR, 101
+    )
+    assert (entry["action"], entry["municipality_id"], entry["target"], entry["detail"]) == (
+        expected
+    )
+
+
+def test_every_audited_call_is_in_the_table():
+    assert {c[:2] for c, _ in AUDITED} == set(audit.AUDITED_CALLS)
+
+
+def test_reads_are_not_audited_but_report_downloads_are():
+    assert (
+        audit.entry_for_call(
+            "survey", "get_answers", {"municipality_id": 101, "year": 2026}, [], ACTOR, 101
+        )
+        is None
+    )
+    entry = audit.entry_for_call(
+        "reporting",
+        "download_report",
+        {"municipality_id": 101, "job_id": 42, "viewer": {}},
+        {"filename": "r.pdf"},
+        ACTOR,
+        101,
     )
     assert entry["action"] == "report.downloaded" and entry["target"] == 42
     national = audit.entry_for_call(
-        "reporting", "download_national_report", (9,), {"filename": "n.pdf"}, ACTOR, None
+        "reporting", "download_national_report", {"job_id": 9}, {"filename": "n.pdf"}, ACTOR, None
     )
     assert national["municipality_id"] is None
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import yaml
 
-from gateway import answer_filters, cycle
+from gateway import cycle
+from gateway.answering import filters as answer_filters
 from gateway.cycle import DONE, LATER, NEXT, CycleFacts
 
 ROOT = Path(__file__).resolve().parents[2]

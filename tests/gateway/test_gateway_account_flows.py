@@ -14,9 +14,10 @@ import pytest
 import segno
 from sqlalchemy import select
 
-import gateway.accounts
-from gateway import audit, totp
-from gateway.accounts import create_user
+import gateway.identity.links
+from gateway import audit
+from gateway.identity import totp
+from gateway.identity.accounts import create_user
 from gateway.models import AuditEntry, User, utcnow
 from tests.gateway.conftest import MUNICIPALITY, OTHER_MUNICIPALITY, csrf_of
 
@@ -150,7 +151,7 @@ def test_invitation_expires(app, client, login, fake_rpc, monkeypatch):
     invite(client)
     link = fake_rpc.services["mail"].links_to("ny@kk.dk")[0]
     later = utcnow() + timedelta(days=7, minutes=1)
-    monkeypatch.setattr(gateway.accounts, "utcnow", lambda: later)
+    monkeypatch.setattr(gateway.identity.links, "utcnow", lambda: later)
     assert app.test_client().get(link).status_code == 404
 
 
@@ -334,7 +335,7 @@ def test_reset_link_expires_after_an_hour(app, fake_rpc, monkeypatch):
     ask_reset(app, asker, "besvarer@kk.dk")
     link = fake_rpc.services["mail"].links_to("besvarer@kk.dk")[0]
     later = utcnow() + timedelta(minutes=61)
-    monkeypatch.setattr(gateway.accounts, "utcnow", lambda: later)
+    monkeypatch.setattr(gateway.identity.links, "utcnow", lambda: later)
     assert asker.get(link).status_code == 404
 
 

@@ -6,14 +6,14 @@ import pytest
 from sqlalchemy import inspect
 
 from gateway import manage
-from gateway.accounts import (
+from gateway.db import session_scope
+from gateway.identity.accounts import (
     AccountError,
-    authenticate,
     create_user,
     ensure_user,
     ensure_user_in_database,
 )
-from gateway.db import session_scope
+from gateway.identity.authentication import authenticate
 from gateway.models import User
 
 

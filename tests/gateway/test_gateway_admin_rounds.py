@@ -5,7 +5,7 @@ import io
 import pytest
 
 from gateway import create_app
-from gateway.accounts import create_user
+from gateway.identity.accounts import create_user
 from gateway.rpc import RpcClient
 from services.survey.service import SurveyService
 from tests.support.questionnaires import SMALL_2026

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from gateway.answer_form import (
+from gateway.answering.form import (
     changed_answers,
     entry_from_answer,
     locate_error,

@@ -218,9 +218,9 @@ def test_copy_forward(logged_in, api_headers, fake_rpc):
         "/api/v1/rounds/2026/copy-forward", json={"from_year": 2025}, headers=api_headers()
     )
     assert response.get_json() == {"copied": 0, "skipped": 0}
-    service, method, args, _ = fake_rpc.calls_to("copy_forward")[0]
-    assert args[:3] == (101, 2025, 2026)
-    assert args[3]["role"] == "coordinator"
+    _, _, _, args = fake_rpc.calls_to("copy_forward")[0]
+    assert (args["municipality_id"], args["from_year"], args["to_year"]) == (101, 2025, 2026)
+    assert args["actor"]["role"] == "coordinator"
     missing = logged_in.post("/api/v1/rounds/2026/copy-forward", json={}, headers=api_headers())
     assert_problem(missing, 422, "from_year")
 

@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-import gateway.accounts
+import gateway.identity.accounts
+import gateway.identity.authentication
 from gateway import create_app
 from gateway.models import User, utcnow
 
@@ -72,12 +73,16 @@ def test_five_failures_lock_the_account_even_for_the_right_password(client, logi
 
 def test_lockout_ends_after_fifteen_minutes(client, login, monkeypatch):
     start = utcnow()
-    monkeypatch.setattr(gateway.accounts, "utcnow", lambda: start)
+    monkeypatch.setattr(gateway.identity.authentication, "utcnow", lambda: start)
     for _ in range(5):
         login(password="wrong password here")
-    monkeypatch.setattr(gateway.accounts, "utcnow", lambda: start + timedelta(minutes=14))
+    monkeypatch.setattr(
+        gateway.identity.authentication, "utcnow", lambda: start + timedelta(minutes=14)
+    )
     assert login().status_code == 429
-    monkeypatch.setattr(gateway.accounts, "utcnow", lambda: start + timedelta(minutes=16))
+    monkeypatch.setattr(
+        gateway.identity.authentication, "utcnow", lambda: start + timedelta(minutes=16)
+    )
     assert login().status_code == 302
 
 
@@ -165,7 +170,7 @@ def test_bumped_session_version_ends_old_sessions(app, client, login):
     with app.app_context():
         db = app.extensions["gateway_db"]()
         user = db.query(User).filter_by(email="koordinator@kk.dk").one()
-        gateway.accounts.set_password(db, user, "a brand new password")
+        gateway.identity.accounts.set_password(db, user, "a brand new password")
         db.commit()
         db.close()
     assert client.get("/").status_code == 302
@@ -212,9 +217,9 @@ def test_behind_a_trusted_proxy_throttling_uses_the_client_ip(
 
     def record(db, municipality_id, email, given_password, ip, now=None):  # noqa: ANN001, ANN202
         seen.append(ip)
-        return gateway.accounts.LoginResult()
+        return gateway.identity.authentication.LoginResult()
 
-    monkeypatch.setattr(gateway.accounts, "authenticate", record)
+    monkeypatch.setattr(gateway.identity.authentication, "authenticate", record)
     client = app.test_client()
     client.get("/login")
     with client.session_transaction() as session:

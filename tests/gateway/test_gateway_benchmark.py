@@ -73,7 +73,7 @@ def test_api_benchmark_is_the_sessions_municipality(client, login, fake_rpc):
     response = client.get("/api/v1/rounds/2025/benchmark?municipality_id=751")
     assert response.status_code == 200
     body = response.get_json()
-    assert fake_rpc.calls_to("get_benchmark")[-1][2] == (OWN, 2025)
+    assert fake_rpc.calls_to("get_benchmark")[-1][3] == {"municipality_id": OWN, "year": 2025}
     assert body["overall"]["own"] == pytest.approx(_scores(OWN, 2025)["overall"])
     assert body["overall"]["own"] != pytest.approx(_scores(OTHER, 2025)["overall"])
     assert [g["key"] for g in body["groups"]] == ["all", "region:Hovedstaden", "size:largest"]
@@ -91,7 +91,7 @@ def test_other_tenant_logs_in_and_sees_only_its_own(client, login, fake_rpc):
     body = client.get("/api/v1/rounds/2025/benchmark").get_json()
     assert body["overall"]["own"] == pytest.approx(_scores(OTHER, 2025)["overall"])
     assert [g["key"] for g in body["groups"]][1] == "region:Midtjylland"
-    assert fake_rpc.calls_to("get_benchmark")[-1][2] == (OTHER, 2025)
+    assert fake_rpc.calls_to("get_benchmark")[-1][3] == {"municipality_id": OTHER, "year": 2025}
 
 
 def test_draft_round_has_no_benchmark(client, login):
@@ -199,7 +199,7 @@ def test_kl_sees_group_figures_only(client, login, fake_rpc):
     login(**KL)
     response = client.get("/api/v1/kl/rounds/2025/benchmark?municipality_id=101&unit_id=1")
     assert response.status_code == 200
-    assert fake_rpc.calls_to("get_national")[-1][2] == (2025,)
+    assert fake_rpc.calls_to("get_national")[-1][3] == {"year": 2025}
     body = response.get_json()
     assert set(body) == {
         "year",

@@ -204,9 +204,11 @@ def test_municipality_and_actor_come_from_the_session(
     )
     assert response.status_code == 201
     assert response.headers["Location"].endswith("/api/v1/delegations/6")
-    _, _, args, _ = calls(fake_rpc, "create_delegation")[0]
-    assert args[0] == MUNICIPALITY and args[1] == 2026 and "municipality_id" not in args[2]
-    assert args[3]["role"] == "coordinator" and args[3]["email"] == "koordinator@kk.dk"
+    _, _, _, args = calls(fake_rpc, "create_delegation")[0]
+    assert args["municipality_id"] == MUNICIPALITY and args["year"] == 2026
+    assert "municipality_id" not in args["data"]
+    assert args["actor"]["role"] == "coordinator"
+    assert args["actor"]["email"] == "koordinator@kk.dk"
 
 
 def test_other_municipalitys_delegation_is_not_found(client, login, api_headers, fake_delegation):
@@ -265,7 +267,8 @@ def test_overview_and_review_pages(client, login, csrf, fake_rpc, fake_delegatio
     assert not calls(fake_rpc, "send_back_delegation")
     approved = client.post("/runder/2026/delegeringer/5/godkend", data={"csrf_token": csrf(client)})
     assert approved.status_code == 302
-    assert calls(fake_rpc, "approve_delegation")[0][2][:2] == (MUNICIPALITY, 5)
+    assert calls(fake_rpc, "approve_delegation")[0][3]["municipality_id"] == MUNICIPALITY
+    assert calls(fake_rpc, "approve_delegation")[0][3]["delegation_id"] == 5
 
 
 @pytest.mark.parametrize(
@@ -334,9 +337,9 @@ def test_delegate_page_without_login_saves_only_delegated_questions(
         },
     )
     assert saved.status_code == 302
-    _, _, args, _ = calls(fake_rpc, "delegate_save")[0]
-    assert args[0] == TOKEN
-    assert [a["question_key"] for a in args[1]] == ["governance.policy"]
+    _, _, _, args = calls(fake_rpc, "delegate_save")[0]
+    assert args["token"] == TOKEN
+    assert [a["question_key"] for a in args["answers"]] == ["governance.policy"]
     entries = audit_entries(client.application)
     assert [(e.municipality_id, e.actor_name, e.actor_role, e.action) for e in entries] == [
         (101, "Ole Hansen", "delegate", "answers.saved")
@@ -375,8 +378,8 @@ def test_openapi_documents_the_delegation_routes(client):
 def test_unit_lead_delegates_within_own_units(client, login, fake_rpc, fake_delegation):
     login("leder@kk.dk")
     assert client.get("/api/v1/delegations?year=2026").status_code == 200
-    _, _, args, _ = calls(fake_rpc, "list_delegations")[0]
-    assert args[2]["role"] == "unit_lead" and args[2]["unit_id"] == 2
+    _, _, _, args = calls(fake_rpc, "list_delegations")[0]
+    assert args["actor"]["role"] == "unit_lead" and args["actor"]["unit_id"] == 2
     form = client.get("/runder/2026/delegeringer/ny")
     assert form.status_code == 200
     text = form.get_data(as_text=True)

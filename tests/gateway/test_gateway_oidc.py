@@ -15,7 +15,8 @@ import requests
 from sqlalchemy import select
 
 from gateway import create_app
-from gateway.accounts import NO_PASSWORD, create_user
+from gateway.identity.accounts import create_user
+from gateway.identity.sso_accounts import NO_PASSWORD
 from gateway.models import User
 from tests.gateway.conftest import PASSWORD
 from tests.support.oidc_provider import OidcProvider

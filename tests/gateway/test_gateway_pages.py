@@ -165,9 +165,9 @@ def test_saving_sends_only_changed_answers(coordinator, fake_rpc):
         },
     )
     assert first.status_code == 302
-    sent = fake_rpc.calls_to("save_answers")[0][2]
-    assert sent[0] == 101 and sent[1] == 2026
-    assert sent[2] == [
+    sent = fake_rpc.calls_to("save_answers")[0][3]
+    assert sent["municipality_id"] == 101 and sent["year"] == 2026
+    assert sent["answers"] == [
         {
             "question_key": "governance.policy",
             "unit_id": None,
@@ -177,7 +177,7 @@ def test_saving_sends_only_changed_answers(coordinator, fake_rpc):
             "comment": "Politik under revision",
         }
     ]
-    assert sent[3] == {"user_id": 1, "name": "Koordinator", "role": "coordinator"}
+    assert sent["actor"] == {"user_id": 1, "name": "Koordinator", "role": "coordinator"}
     page = coordinator.get(url).text
     assert "Gemt: 1 svar" in page
     assert "gemt af Koordinator 02.03.2026 kl. 14:05" in page
@@ -192,7 +192,7 @@ def test_saving_sends_only_changed_answers(coordinator, fake_rpc):
         },
     )
     assert second.status_code == 302
-    assert [a["question_key"] for a in fake_rpc.calls_to("save_answers")[1][2][2]] == [
+    assert [a["question_key"] for a in fake_rpc.calls_to("save_answers")[1][3]["answers"]] == [
         "governance.training"
     ]
     coordinator.post(
@@ -269,7 +269,7 @@ def test_danish_decimal_comma_is_saved_as_number(coordinator, fake_rpc):
     url = "/runder/2026/besvar?unit=kommune&area=operations"
     token = token_of(coordinator.get(url).text)
     coordinator.post(url, data={"csrf_token": token, "value-operations.hours": "2,5"})
-    assert fake_rpc.calls_to("save_answers")[0][2][2][0]["value"] == 2.5
+    assert fake_rpc.calls_to("save_answers")[0][3]["answers"][0]["value"] == 2.5
     assert 'value="2,5"' in coordinator.get(url).text
 
 

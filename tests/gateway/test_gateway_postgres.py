@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
 
-from gateway.accounts import AccountError, authenticate, create_user
 from gateway.db import session_scope
+from gateway.identity.accounts import AccountError, create_user
+from gateway.identity.authentication import authenticate
 from gateway.models import User
 
 PG_ADMIN_URL = os.environ.get("TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")

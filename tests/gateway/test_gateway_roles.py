@@ -141,9 +141,9 @@ def test_municipality_comes_from_session_not_body_or_url(client, login, api_head
         if c[1] in {"list_units", "create_unit", "save_answers", "get_answers"}
     ]
     assert tenant_calls
-    assert all(c[2][0] == 101 for c in tenant_calls)
+    assert all(c[3]["municipality_id"] == 101 for c in tenant_calls)
     assert not [u for u in fake_rpc.survey.units[751] if u["name"] == "Snyd"]
-    saved = fake_rpc.calls_to("save_answers")[0][2][2]
+    saved = fake_rpc.calls_to("save_answers")[0][3]["answers"]
     assert "municipality_id" not in saved[0]
 
 

@@ -11,7 +11,7 @@ import requests
 from waitress.server import create_server
 
 from gateway import create_app, wsgi
-from gateway.auth import client_ip
+from gateway.access import client_ip
 
 
 def serve_remote_addr(monkeypatch, tmp_path, fake_rpc, trusted: str):  # noqa: ANN001, ANN201

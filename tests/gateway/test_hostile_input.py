@@ -23,8 +23,8 @@ import pytest
 from marshmallow import Schema, fields
 
 import gateway
-from gateway.accounts import create_user
-from gateway.api import MAX_JSON_DEPTH, nesting_depth
+from gateway.api.base import MAX_JSON_DEPTH, nesting_depth
+from gateway.identity.accounts import create_user
 from services.common.errors import NotFound, ValidationFailed
 from services.common.numbers import DB_INT_MAX, check_id_arguments, parse_int, try_parse_int
 from services.common.validation import DbInteger, load

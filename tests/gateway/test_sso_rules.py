@@ -1,10 +1,10 @@
-"""The providers file and the mapping of claims to a platform user (gateway/sso.py, pure)."""
+"""The providers file and the mapping of claims to a platform user (identity/sso.py, pure)."""
 
 from __future__ import annotations
 
 import pytest
 
-from gateway.sso import (
+from gateway.identity.sso import (
     DEFAULT_SCOPES,
     ConfigError,
     Refused,

@@ -71,7 +71,7 @@ def run_platform(env: dict[str, str], tmp_path_factory) -> Platform:  # noqa: AN
 
 def add_users(env: dict[str, str], users: list[tuple], password: str) -> None:
     """Accounts straight into the gateway's database: (municipality, e-mail, name, role, unit)."""
-    from gateway.accounts import ensure_user_in_database
+    from gateway.identity.accounts import ensure_user_in_database
 
     for municipality, email, name, role, unit in users:
         ensure_user_in_database(

@@ -4,7 +4,8 @@ The common-password list is zxcvbn's 30,000 most used passwords plus Danish word
 passwords from. A password is refused when it, or its core without the digits and symbols people
 tack on at either end ("Sommer2026!", "123456password"), is on the list, when it is one short
 piece repeated ("abcabcabcabc"), or when it contains the person's own e-mail name. The rule is a
-plain function so the pages, the CLI and the tests share it.
+plain function so the pages, the CLI and the tests share it. Passwords are stored as argon2id
+hashes made by ``hasher``.
 """
 
 from __future__ import annotations
@@ -12,8 +13,12 @@ from __future__ import annotations
 import functools
 import re
 
+from argon2 import PasswordHasher
+
 from services.common.localtime import MONTHS
 
+# argon2id with argon2-cffi's default cost; the tests swap in a cheaper one here.
+hasher = PasswordHasher()
 MIN_LENGTH = 12
 MAX_LENGTH = 256
 

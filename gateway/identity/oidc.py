@@ -3,8 +3,8 @@
 Authorization code flow with PKCE (S256); authlib keeps state, nonce and code verifier in the
 session and checks the ID token's signature against the provider's JWKS, its issuer, audience,
 expiry and nonce. This module only wires that up: which claims make which user is decided in
-``gateway.sso`` and ``gateway.accounts``. Every refusal shows a page naming what was wrong and
-leaves nobody logged in.
+``identity.sso`` and ``identity.sso_accounts``. Every refusal shows a page naming what was wrong
+and leaves nobody logged in.
 """
 
 from __future__ import annotations
@@ -30,12 +30,13 @@ from flask import (
 )
 from joserfc.errors import JoseError
 
-from gateway import accounts, auth
+from gateway import access, lookups
 from gateway.db import get_db
 from gateway.i18n import t
+from gateway.identity import sso_accounts
+from gateway.identity.sso import ConfigError, Provider, Refused, load_providers, map_claims
 from gateway.metrics import LOGINS
 from gateway.redirects import safe_next
-from gateway.sso import ConfigError, Provider, Refused, load_providers, map_claims
 from services.common import config
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,6 @@ def init_app(app: Flask) -> None:
         )
     app.extensions["sso_providers"] = providers
     app.extensions["sso_oauth"] = oauth
-    app.register_blueprint(bp)
 
 
 def _client_name(code: int) -> str:
@@ -120,7 +120,7 @@ def _check_issuer(client: Any, provider: Provider) -> None:
 
 
 def _municipality_name(code: int) -> str:
-    return auth.municipality_names().get(code) or t("municipality.code", code=code)
+    return lookups.municipality_names().get(code) or t("municipality.code", code=code)
 
 
 def _refuse(provider: Provider, reason: str, **details: object) -> Any:
@@ -191,11 +191,11 @@ def callback(code: int) -> Any:
     claims: dict = {}
     try:
         claims = _verified_claims(client, provider)
-        user = accounts.provision_sso_user(db, code, map_claims(provider, claims))
+        user = sso_accounts.provision_sso_user(db, code, map_claims(provider, claims))
     except Refused as refused:
         db.rollback()
         if refused.reason == "no_role" and claims:
-            accounts.end_sso_sessions(db, code, provider.subject_of(claims))
+            sso_accounts.end_sso_sessions(db, code, provider.subject_of(claims))
             db.commit()
         return _refuse(provider, refused.reason, **refused.details)
     except MismatchingStateError:
@@ -208,4 +208,4 @@ def callback(code: int) -> Any:
     db.commit()
     LOGINS.labels(outcome="success").inc()
     target = session.pop(NEXT_KEY, None)
-    return auth.start_session(user, _municipality_name(code), target=target)
+    return access.start_session(user, _municipality_name(code), target=target)

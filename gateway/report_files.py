@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from flask import Response, g
 
-from gateway.pages.common import list_units
+from gateway.lookups import list_units
 from services.common.unit_tree import subtree_ids
 
 # A downloaded HTML report is shown as a document of its own: no script, nothing fetched.

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from gateway.accounts import IssuedLink
+from gateway import clients
+from gateway.identity.links import IssuedLink
 from gateway.models import User
-from gateway.rpc import ServiceUnavailable, call
+from gateway.rpc import ServiceUnavailable
 from services.common.errors import PlatformError
 from services.common.localtime import LOCAL_TIME
 from services.common.tokens import token_hash
@@ -44,11 +45,9 @@ def send_link(
     role_da, role_en = ROLE_NAMES[user.role]
     expires_da, expires_en = _when(link.expires_at)
     try:
-        call(
-            "mail",
-            "queue_mail",
-            f"account:{purpose}:{user.id}:{token_hash(link.token)[:16]}",
-            {
+        clients.mail.queue_mail(
+            idempotency_key=f"account:{purpose}:{user.id}:{token_hash(link.token)[:16]}",
+            message={
                 "kind": KINDS[purpose],
                 "municipality_id": user.municipality_id,
                 "to_name": user.name,
@@ -77,7 +76,7 @@ def municipality_name(municipality_id: int | None) -> str:
     if municipality_id is None:
         return "KL"
     try:
-        for m in call("survey", "list_municipalities"):
+        for m in clients.survey.list_municipalities():
             if m["id"] == municipality_id:
                 return m["name"]
     except ServiceUnavailable:

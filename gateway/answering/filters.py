@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from gateway.answer_form import is_answered
+from gateway.answering.form import is_answered
 from services.common.answer_score import score_answer
 
 FILTERS = ("all", "unanswered", "delegated", "below")

@@ -1,0 +1,1 @@
+"""Answering the questionnaire: reading the form, the page's filters, and saving."""
