@@ -351,7 +351,8 @@ def test_scores_page_shows_scorings_recommendations(coordinator, fake_rpc):
     assert "40 %" in text
     assert "Anbefalinger" in text and "Vedtag en politik" in text
     assert "under acceptabelt niveau" in text
-    assert fake_rpc.calls_to("get_recommendations")[0][2] == (101, 2026)
+    asked = fake_rpc.calls_to("get_recommendations")[0][3]
+    assert (asked["municipality_id"], asked["year"], asked["unit_id"]) == (101, 2026, None)
     # Scoring's ranking is shown as it is: the page does not recompute it from raw answers.
     assert not fake_rpc.calls_to("get_answers")
 
