@@ -14,6 +14,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.routing import BaseConverter
 
 from services.common import config
+from services.common.numbers import try_parse_int
 from services.common.years import is_round_year
 
 MAX_CONTENT_LENGTH = 1024 * 1024
@@ -37,13 +38,33 @@ class YearConverter(BaseConverter):
     never sees a year outside the range rounds can have. Refused with 404 here rather than by
     werkzeug's min/max, which answers 405 when another method's rule has the same path."""
 
-    regex = r"\d{1,12}"
+    regex = r"[0-9]{1,12}"
 
     def to_python(self, value: str) -> int:
-        year = int(value)
-        if not is_round_year(year):
+        year = try_parse_int(value, "year")
+        if year is None or not is_round_year(year):
             raise NotFound()
         return year
+
+    def to_url(self, value: int) -> str:
+        return str(int(value))
+
+
+class IdConverter(BaseConverter):
+    """``<int:...>`` on every route: an id the database can hold, in ASCII digits, else 404.
+
+    Replaces werkzeug's own ``int`` converter, which takes any Unicode decimal digit and any size
+    (``/api/v1/reports/99999999999999999999`` reached the database and failed there); so a new
+    route written with ``<int:...>`` is covered without anyone remembering to."""
+
+    regex = r"[0-9]{1,10}"
+    weight = 50
+
+    def to_python(self, value: str) -> int:
+        number = try_parse_int(value, minimum=1)
+        if number is None:
+            raise NotFound()
+        return number
 
     def to_url(self, value: int) -> str:
         return str(int(value))
@@ -67,6 +88,7 @@ def create_app(test_config: dict[str, Any] | None = None, rpc: Any = None) -> Fl
     """Build the gateway; tests pass their own config and a fake RPC client."""
     app = Flask(__name__)
     app.url_map.converters["year"] = YearConverter
+    app.url_map.converters["int"] = IdConverter
     app.session_interface = SessionInterface()
     idle_minutes = float(config.env("SESSION_IDLE_MINUTES", "30"))
     absolute_hours = float(config.env("SESSION_ABSOLUTE_HOURS", "12"))

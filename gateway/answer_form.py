@@ -6,6 +6,7 @@ answers) and where an error is shown (next to the right question) are easy to te
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,8 +16,8 @@ MAX_TEXT = 5000
 MAX_NOTE = 2000
 MAX_NUMBER = 1e9
 NONE_CHOSEN = "__none__"
-THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
-NUMBER = re.compile(r"-?\d+(\.\d+)?")
+THOUSANDS = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+")
+NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 FIELD_PATH = re.compile(r"^answers(?:\[(\d+)\]|\.(\d+))(?:\.(\w+))?")
 
 
@@ -109,7 +110,8 @@ def _parse_number(raw: str) -> float | int:
     if not NUMBER.fullmatch(text):
         raise ValueError(raw)
     number = float(text)
-    return int(number) if "." not in text else number
+    # A 400-digit number is infinite as a float: kept so the range check refuses it.
+    return int(number) if "." not in text and math.isfinite(number) else number
 
 
 def _parse_choices(question: dict, form: Mapping, name: str, saved: Mapping | None) -> Entry:

@@ -34,8 +34,10 @@ from gateway.db import get_db
 from gateway.i18n import t
 from gateway.metrics import LOGINS
 from gateway.models import MUNICIPAL_ROLES, User
+from gateway.redirects import safe_next
 from gateway.rpc import ServiceUnavailable, call
 from gateway.security import new_csrf_token
+from services.common.numbers import try_parse_int
 
 bp = Blueprint("auth", __name__)
 
@@ -174,12 +176,6 @@ def municipality_id() -> int:
     return g.user.municipality_id
 
 
-def safe_next(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
-
-
 def municipality_choices() -> tuple[list[dict], bool]:
     """Names for the select; if survey is down, the form falls back to a kommunekode field."""
     try:
@@ -199,9 +195,8 @@ def parse_municipality(raw: str) -> tuple[bool, int | None]:
     raw = raw.strip().lower()
     if raw == KL_CHOICE:
         return True, None
-    if raw.isdigit() and 0 < int(raw) < 10000:
-        return True, int(raw)
-    return False, None
+    mid = try_parse_int(raw, "municipality", minimum=1, maximum=9999)
+    return mid is not None, mid
 
 
 def client_ip() -> str:

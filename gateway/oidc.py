@@ -34,6 +34,7 @@ from gateway import accounts, auth
 from gateway.db import get_db
 from gateway.i18n import t
 from gateway.metrics import LOGINS
+from gateway.redirects import safe_next
 from gateway.sso import ConfigError, Provider, Refused, load_providers, map_claims
 from services.common import config
 
@@ -154,7 +155,7 @@ def start(code: int) -> Any:
         return _refuse(provider, refused.reason)
     except requests.RequestException:
         return _refuse(provider, "unreachable")
-    session[NEXT_KEY] = auth.safe_next(request.args.get("next"))
+    session[NEXT_KEY] = safe_next(request.args.get("next"))
     return client.authorize_redirect(_redirect_uri(code))
 
 

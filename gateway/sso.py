@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from gateway.models import MUNICIPAL_ROLES
+from services.common.numbers import try_parse_int
 
 DEFAULT_SCOPES = ("openid", "email", "profile")
 # When several groups match, the strongest role wins.
@@ -161,9 +162,10 @@ def parse_providers(document: Any, environ: Mapping[str, str] | None = None) -> 
         raise ConfigError("the file must have a 'municipalities' mapping keyed by kommunekode")
     providers = {}
     for key, entry in document["municipalities"].items():
-        if not str(key).isdigit() or not 0 < int(key) < 10000:
+        code = try_parse_int(str(key), minimum=1, maximum=9999)
+        if code is None:
             raise ConfigError(f"{key!r} is not a kommunekode")
-        providers[int(key)] = parse_provider(int(key), entry, environ)
+        providers[code] = parse_provider(code, entry, environ)
     return providers
 
 
@@ -196,7 +198,7 @@ def map_claims(provider: Provider, claims: Mapping[str, Any]) -> Identity:
         raise Refused("no_subject")
     if provider.municipality_claim is not None:
         said = str(claims.get(provider.municipality_claim) or "").strip()
-        if not said.isdigit() or int(said) != provider.municipality_id:
+        if try_parse_int(said, maximum=9999) != provider.municipality_id:
             raise Refused("other_municipality", claimed=said[:20] or "-")
     email = str(claims.get(provider.email_claim) or "").strip().lower()
     if "@" not in email or len(email) > 254:

@@ -45,7 +45,8 @@ def step_of(unix_time: float) -> int:
 def verify(secret: str, code: str, unix_time: float, last_step: int | None) -> int | None:
     """The matched time step when ``code`` is valid now and newer than ``last_step``."""
     code = code.replace(" ", "").strip()
-    if len(code) != DIGITS or not code.isdigit():
+    # ASCII digits only: "²²²²²²" passes str.isdigit, and compare_digest refuses non-ASCII text.
+    if len(code) != DIGITS or not (code.isascii() and code.isdigit()):
         return None
     now = step_of(unix_time)
     for step in range(now - WINDOW, now + WINDOW + 1):

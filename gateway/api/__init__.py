@@ -7,6 +7,7 @@ those declarations and the marshmallow schemas, so a route cannot exist undocume
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,12 @@ from services.common.validation import load
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+# The deepest body the API reads (an answer batch is 4 levels deep); Python's parser, schema
+# loading and the NUL check all recurse, so 100,000 levels were a crash instead of an answer.
+MAX_JSON_DEPTH = 32
+# A JSON string (skipped whole with its escapes; an unclosed one runs to the end, and the
+# possessive ``*+`` never backtracks, so any body is one linear pass) or one bracket.
+_JSON_NESTING_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*+(?:"|\\?\Z)|[\[\]{}]', re.DOTALL)
 PUBLIC_ENDPOINTS = frozenset({"api.openapi"})
 
 
@@ -69,10 +76,33 @@ def guard() -> Any:
 def json_body() -> Any:
     """The parsed body; a body over 1 MiB is a 413 before anything is parsed or saved."""
     raw = request.get_data(cache=True)
+    if nesting_depth(raw.decode("utf-8", "replace")) > MAX_JSON_DEPTH:
+        abort(
+            problem(
+                400,
+                f"The JSON body is nested more than {MAX_JSON_DEPTH} levels deep.",
+                title="JSON nested too deeply",
+                field="body",
+            )
+        )
     try:
         return json.loads(raw, parse_constant=_reject_constant)
     except ValueError:
         abort(problem(400, "Malformed JSON"))
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest nesting of arrays and objects in ``text``, brackets inside strings ignored;
+    counted before parsing, so depth costs one regular-expression pass and no recursion."""
+    depth = deepest = 0
+    for token in _JSON_NESTING_TOKEN.finditer(text):
+        bracket = token.group()
+        if bracket in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif bracket in "]}":
+            depth -= 1
+    return deepest
 
 
 def _reject_constant(name: str) -> None:

@@ -11,6 +11,7 @@ from gateway.api import api, load_body, operation
 from gateway.api.schemas import RoundSchema
 from gateway.auth import admin_required
 from gateway.rpc import call
+from services.common.validation import DbInteger
 from services.common.years import FIRST_YEAR, LAST_YEAR
 
 
@@ -33,7 +34,7 @@ class QuestionnaireSummarySchema(Schema):
 
 
 class RoundCreateSchema(Schema):
-    year = fields.Integer(required=True, validate=validate.Range(min=FIRST_YEAR, max=LAST_YEAR))
+    year = DbInteger(required=True, validate=validate.Range(min=FIRST_YEAR, max=LAST_YEAR))
 
 
 @api.get("/admin/questionnaires")

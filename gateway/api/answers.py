@@ -28,6 +28,7 @@ from gateway.i18n import t
 from gateway.permissions import answerable_unit_ids, can_answer, can_answer_municipality
 from gateway.rpc import call
 from services.common.errors import Forbidden, NotFound
+from services.common.validation import DbInteger
 
 
 @api.get("/rounds/<year:year>/answers")
@@ -161,7 +162,7 @@ class FormSaveSchema(InputSchema):
     """The answering page's form fields as JSON: the page's autosave sends what the person has
     entered so far, read by exactly the rules of the plain form post."""
 
-    unit_id = fields.Integer(allow_none=True, load_default=None, strict=True)
+    unit_id = DbInteger(allow_none=True, load_default=None, strict=True)
     area = fields.String(required=True, validate=validate.Length(min=1, max=80))
     fields_ = fields.Dict(
         data_key="fields",

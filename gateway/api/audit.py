@@ -12,6 +12,7 @@ from gateway.api import api, load_query, operation
 from gateway.auth import login_required
 from gateway.db import get_db
 from gateway.pages.audit_trail import ACTION_GROUPS
+from services.common.validation import DbInteger
 
 MAX_ROWS = 1000
 
@@ -26,7 +27,7 @@ class AuditQuerySchema(Schema):
     person = fields.String(
         validate=validate.Length(max=100), metadata={"description": "part of the actor's name"}
     )
-    limit = fields.Integer(
+    limit = DbInteger(
         validate=validate.Range(min=1, max=MAX_ROWS),
         metadata={"description": f"at most {MAX_ROWS} (the default)"},
     )

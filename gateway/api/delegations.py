@@ -17,6 +17,7 @@ from gateway.api.schemas import InputSchema
 from gateway.auth import municipality_id, roles_required
 from gateway.pages.delegation import MANAGERS, manager
 from gateway.rpc import call
+from services.common.validation import DbInteger
 
 STATES = ("assigned", "in_progress", "submitted", "sent_back", "approved", "revoked")
 KINDS = ("question", "questions", "area", "unit")
@@ -30,8 +31,8 @@ class DelegationInSchema(InputSchema):
     every unit-scoped question of the unit; ``unit_id`` null means the municipality-wide
     questions."""
 
-    year = fields.Integer(required=True, strict=True)
-    unit_id = fields.Integer(allow_none=True, load_default=None, strict=True)
+    year = DbInteger(required=True, strict=True)
+    unit_id = DbInteger(allow_none=True, load_default=None, strict=True)
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     question_keys = fields.List(
         fields.String(validate=validate.Length(min=1, max=80)),
@@ -73,13 +74,13 @@ class DigestInSchema(InputSchema):
 
 
 class DelegationsQuerySchema(InputSchema):
-    year = fields.Integer(required=True)
-    unit_id = fields.Integer(load_default=None)
+    year = DbInteger(required=True)
+    unit_id = DbInteger(load_default=None)
     state = fields.String(load_default=None, validate=validate.OneOf(STATES))
 
 
 class YearQuerySchema(InputSchema):
-    year = fields.Integer(required=True)
+    year = DbInteger(required=True)
 
 
 # ---- output --------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from gateway.auth import municipality_id, municipality_required
 from gateway.pages.benchmark_common import kl_required
 from gateway.pages.reports_common import file_response, kl_requester, municipal_viewer
 from gateway.rpc import call
+from services.common.validation import DbInteger
 from services.reporting.jobs import LANGUAGES, MUNICIPAL_KINDS
 from services.reporting.render import FORMATS
 
@@ -26,22 +27,22 @@ FILE_NOTE += "SHA-256 checksum in the X-Report-SHA256 header."
 
 class ReportInSchema(InputSchema):
     kind = fields.String(required=True, validate=validate.OneOf(MUNICIPAL_KINDS))
-    year = fields.Integer(required=True, strict=True)
-    unit_id = fields.Integer(allow_none=True, load_default=None, strict=True)
+    year = DbInteger(required=True, strict=True)
+    unit_id = DbInteger(allow_none=True, load_default=None, strict=True)
     format = fields.String(load_default="pdf", validate=validate.OneOf(list(FORMATS)))
     language = fields.String(load_default="da", validate=validate.OneOf(LANGUAGES))
     notify = fields.Boolean(load_default=False)
 
 
 class NationalInSchema(InputSchema):
-    year = fields.Integer(required=True, strict=True)
+    year = DbInteger(required=True, strict=True)
     format = fields.String(load_default="pdf", validate=validate.OneOf(list(FORMATS)))
     language = fields.String(load_default="da", validate=validate.OneOf(LANGUAGES))
     notify = fields.Boolean(load_default=False)
 
 
 class AnnualRunInSchema(InputSchema):
-    year = fields.Integer(required=True, strict=True)
+    year = DbInteger(required=True, strict=True)
 
 
 class ReportFileSchema(InputSchema):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from gateway.models import ROLES
+from services.common.validation import DbInteger
 
 KINDS = ("forvaltning", "afdeling")
 ROUND_STATES = ("draft", "open", "closed")
@@ -37,7 +38,7 @@ class UnitInSchema(InputSchema):
 
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
-    parent_id = fields.Integer(allow_none=True, load_default=None, strict=True)
+    parent_id = DbInteger(allow_none=True, load_default=None, strict=True)
     responsible_name = fields.String(
         allow_none=True, load_default=None, validate=validate.Length(max=120)
     )
@@ -48,7 +49,7 @@ class AnswerInSchema(InputSchema):
     """One answer; ``unit_id`` is null for municipality-wide questions."""
 
     question_key = fields.String(required=True, validate=validate.Length(min=1, max=80))
-    unit_id = fields.Integer(allow_none=True, load_default=None, strict=True)
+    unit_id = DbInteger(allow_none=True, load_default=None, strict=True)
     value = fields.Raw(
         allow_none=True,
         load_default=None,
@@ -77,7 +78,7 @@ class CopyForwardSchema(InputSchema):
 
 
 class AnswersQuerySchema(InputSchema):
-    unit_id = fields.Integer(
+    unit_id = DbInteger(
         load_default=None,
         metadata={"description": "A unit's answers; leave out for municipality-wide ones."},
     )
@@ -89,7 +90,7 @@ class AnswersQuerySchema(InputSchema):
 
 class HistoryQuerySchema(InputSchema):
     question_key = fields.String(required=True, validate=validate.Length(min=1, max=80))
-    unit_id = fields.Integer(load_default=None)
+    unit_id = DbInteger(load_default=None)
 
 
 # ---- output --------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from gateway.auth import admin_required
 from gateway.i18n import t
 from gateway.rpc import call
 from services.common.errors import Conflict, NotFound, ValidationFailed
+from services.common.numbers import try_parse_int
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -67,11 +68,11 @@ def import_questionnaire() -> Any:
 @bp.post("/runder")
 @admin_required
 def create_round() -> Any:
-    year = request.form.get("year", "")
-    if not year.isdigit():
+    year = try_parse_int(request.form.get("year"), "year")
+    if year is None:
         return _overview(t("admin.round.year_missing"), 422)
     try:
-        call("survey", "create_round", int(year))
+        call("survey", "create_round", year)
     except (NotFound, Conflict) as exc:
         return _overview(exc.detail, exc.status)
     flash(t("admin.round.created", year=year), "success")

@@ -34,7 +34,7 @@ from gateway.answer_form import (
 )
 from gateway.auth import actor, municipality_id, municipality_required
 from gateway.i18n import t
-from gateway.pages.common import flat_tree, get_round, list_units, visible_rounds
+from gateway.pages.common import flat_tree, get_round, list_units, number_arg, visible_rounds
 from gateway.pages.delegation import manager
 from gateway.permissions import can_answer
 from gateway.rpc import ServiceUnavailable, call
@@ -61,14 +61,14 @@ def current() -> Any:
 
 def _scope(units: list[dict]) -> int | None:
     """The unit chosen in the URL; a unit lead starts on their own unit."""
-    raw = request.args.get("unit", "")
-    if raw == MUNICIPALITY_SCOPE:
+    if request.args.get("unit") == MUNICIPALITY_SCOPE:
         return None
     known = {u["id"] for u in units}
-    if raw.isdigit():
-        if int(raw) not in known:
+    chosen = number_arg("unit")
+    if chosen is not None:
+        if chosen not in known:
             abort(404)
-        return int(raw)
+        return chosen
     if g.user.role == "unit_lead" and g.user.unit_id in known:
         return g.user.unit_id
     return None

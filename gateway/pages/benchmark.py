@@ -21,7 +21,14 @@ from gateway.pages.benchmark_common import (
     group_label,
     svg,
 )
-from gateway.pages.common import area_titles, flat_tree, get_round, list_units, visible_rounds
+from gateway.pages.common import (
+    area_titles,
+    flat_tree,
+    get_round,
+    list_units,
+    number_arg,
+    visible_rounds,
+)
 from gateway.rpc import call
 from services.common import charts
 from services.common.errors import NotFound
@@ -168,7 +175,7 @@ def benchmark(year: int) -> Any:
         )
     units = list_units()
     raw_unit = request.args.get("enhed", "")
-    unit_id = int(raw_unit) if raw_unit.isdigit() else None
+    unit_id = number_arg("enhed")
     if unit_id is None and units:
         unit_id = flat_tree(units)[0][0]["id"]
     unit = next((u for u in units if u["id"] == unit_id), None)

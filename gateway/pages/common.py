@@ -1,12 +1,14 @@
-"""Lookups several pages share: the visible rounds, one round, the unit tree."""
+"""Lookups several pages share: visible rounds, one round, the unit tree, a number in the URL."""
 
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, request
 
 from gateway.auth import municipality_id
+from gateway.i18n import t
 from gateway.rpc import call
 from services.common.errors import NotFound
+from services.common.numbers import try_parse_int
 
 
 def visible_rounds() -> list[dict]:
@@ -24,6 +26,18 @@ def get_round(year: int) -> dict:
     if round_ is None or round_.get("state") == "draft":
         abort(404)
     return round_
+
+
+def number_arg(name: str) -> int | None:
+    """``?name=`` read by ``services.common.numbers``: absent or empty is None; anything else
+    that is not a number the database can hold is a 400 page naming the parameter."""
+    raw = request.args.get(name, "")
+    if raw == "":
+        return None
+    number = try_parse_int(raw, name)
+    if number is None:
+        abort(400, description=t("input.number", field=name))
+    return number
 
 
 def list_units() -> list[dict]:

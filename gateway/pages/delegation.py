@@ -15,10 +15,12 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 
 from gateway.auth import municipality_id, roles_required
 from gateway.i18n import current_language, t
-from gateway.pages.common import flat_tree, get_round, list_units, visible_rounds
+from gateway.pages.common import flat_tree, get_round, list_units, number_arg, visible_rounds
 from gateway.rpc import call
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.common.numbers import try_parse_int
 from services.common.unit_tree import subtree_ids
+from services.common.years import is_round_year
 from services.delegation.tokens import local_today
 
 bp = Blueprint("delegation", __name__)
@@ -220,12 +222,12 @@ def new(year: int) -> Any:
 
 
 def _chosen_unit(choices: list[tuple[dict, int]]) -> int | None:
-    raw = request.args.get("unit", "")
     known = {u["id"] for u, _ in choices}
-    if raw.isdigit():
-        if int(raw) not in known:
+    chosen = None if request.args.get("unit") == MUNICIPALITY_SCOPE else number_arg("unit")
+    if chosen is not None:
+        if chosen not in known:
             abort(404)
-        return int(raw)
+        return chosen
     if g.user.role != "coordinator":
         if not choices:
             abort(403)
@@ -369,7 +371,7 @@ def digest() -> Any:
     enabled = request.form.get("enabled") == "1"
     call("delegation", "set_digest", municipality_id(), manager(), enabled)
     flash(t("delegation.digest.on" if enabled else "delegation.digest.off"), "success")
-    year = request.form.get("year", "")
-    if year.isdigit():
-        return redirect(url_for("delegation.index", year=int(year)))
+    year = try_parse_int(request.form.get("year"), "year")
+    if year is not None and is_round_year(year):
+        return redirect(url_for("delegation.index", year=year))
     return redirect(url_for("delegation.current"))

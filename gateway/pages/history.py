@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, render_template, request
 
 from gateway.auth import municipality_id, municipality_required
-from gateway.pages.common import get_round, list_units
+from gateway.pages.common import get_round, list_units, number_arg
 from gateway.rpc import call
 
 bp = Blueprint("history", __name__)
@@ -18,8 +18,7 @@ bp = Blueprint("history", __name__)
 def history(year: int) -> Any:
     round_ = get_round(year)
     key = request.args.get("question", "")
-    raw_unit = request.args.get("unit", "")
-    unit_id = int(raw_unit) if raw_unit.isdigit() else None
+    unit_id = number_arg("unit")
     questionnaire = call("survey", "get_questionnaire", year)
     question = next(
         (q for a in questionnaire["areas"] for q in a["questions"] if q["key"] == key), None

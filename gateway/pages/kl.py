@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, url_for
 
 from gateway.auth import login_required
 from gateway.i18n import format_number, localized, t
@@ -21,7 +21,7 @@ from gateway.pages.benchmark_common import (
     percent_share,
     svg,
 )
-from gateway.pages.common import area_titles
+from gateway.pages.common import area_titles, number_arg
 from gateway.rpc import call
 from services.common import charts
 from services.common.errors import NotFound
@@ -31,10 +31,10 @@ bp = Blueprint("kl", __name__)
 
 def chosen_year(years: list[dict]) -> int | None:
     """``?aar=`` if it has figures, else the newest final round, else the newest at all."""
-    raw = request.args.get("aar", "")
     known = [y["year"] for y in years]
-    if raw.isdigit() and int(raw) in known:
-        return int(raw)
+    wanted = number_arg("aar")
+    if wanted in known:
+        return wanted
     final = [y["year"] for y in years if y["state"] == "final"]
     return max(final) if final else (max(known) if known else None)
 

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, g, redirect, request, session, url_for
 
 from gateway.db import get_db
 from gateway.i18n import LANGUAGE_COOKIE, LANGUAGES
+from gateway.redirects import safe_next
 
 bp = Blueprint("language", __name__)
 
@@ -15,10 +16,7 @@ ONE_YEAR = 365 * 24 * 3600
 
 
 def _back() -> str:
-    target = request.args.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("dashboard.index")
+    return safe_next(request.args.get("next")) or url_for("dashboard.index")
 
 
 @bp.get("/sprog/<code>")

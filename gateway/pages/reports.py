@@ -23,6 +23,7 @@ from gateway.pages.reports_common import (
 )
 from gateway.rpc import call
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.common.numbers import parse_int
 from services.reporting.jobs import LANGUAGES
 from services.reporting.render import FORMATS
 
@@ -69,25 +70,24 @@ def index() -> Any:
 
 
 def parse_choice(raw: str) -> tuple[str, int | None]:
-    if raw.startswith("unit:") and raw[5:].isdigit():
-        return "unit", int(raw[5:])
+    if raw.startswith("unit:"):
+        return "unit", parse_int(raw[5:], "report", minimum=1)
     return "municipality", None
 
 
 @bp.post("/rapporter")
 @municipality_required
 def request_report() -> Any:
-    kind, unit_id = parse_choice(request.form.get("report", ""))
-    year = request.form.get("year", "")
-    data = {
-        "kind": kind,
-        "unit_id": unit_id,
-        "year": int(year) if year.isdigit() else 0,
-        "format": request.form.get("format", "pdf"),
-        "language": request.form.get("language", "da"),
-        "notify": request.form.get("notify") == "1",
-    }
     try:
+        kind, unit_id = parse_choice(request.form.get("report", ""))
+        data = {
+            "kind": kind,
+            "unit_id": unit_id,
+            "year": parse_int(request.form.get("year", ""), "year"),
+            "format": request.form.get("format", "pdf"),
+            "language": request.form.get("language", "da"),
+            "notify": request.form.get("notify") == "1",
+        }
         call("reporting", "request_report", municipality_id(), data, municipal_viewer())
     except (ValidationFailed, Conflict, Forbidden, NotFound) as exc:
         flash(t("reports.refused", reason=exc.detail), "error")

@@ -15,6 +15,7 @@ from gateway.pages.benchmark_common import kl_required
 from gateway.pages.reports_common import file_response, kl_requester, pending, report_label
 from gateway.rpc import call
 from services.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from services.common.numbers import try_parse_int
 from services.reporting.jobs import LANGUAGES
 from services.reporting.render import FORMATS
 
@@ -23,7 +24,7 @@ REFRESH_SECONDS = 3
 
 
 def _year(raw: str) -> int:
-    return int(raw) if raw.isdigit() else 0
+    return try_parse_int(raw, "year") or 0
 
 
 @bp.get("/kl/rapporter")

@@ -16,6 +16,7 @@ from gateway.pages.common import list_units, unit_tree
 from gateway.permissions import can_manage_units
 from gateway.rpc import call
 from services.common.errors import Conflict, NotFound, ValidationFailed
+from services.common.numbers import parse_int
 
 bp = Blueprint("units", __name__, url_prefix="/enheder")
 
@@ -23,12 +24,13 @@ FIELDS = ("name", "kind", "parent_id", "responsible_name", "responsible_email")
 
 
 def form_data(form: Any) -> dict:
-    """The unit as survey expects it: blanks become None, the parent an int."""
+    """The unit as survey expects it: blanks become None, the parent an id (ValidationFailed
+    naming ``parent_id`` when it is no number, shown next to the field like survey's errors)."""
     parent = (form.get("parent_id") or "").strip()
     return {
         "name": (form.get("name") or "").strip(),
         "kind": form.get("kind") or "forvaltning",
-        "parent_id": int(parent) if parent.isdigit() else None,
+        "parent_id": parse_int(parent, "parent_id", minimum=1) if parent else None,
         "responsible_name": (form.get("responsible_name") or "").strip() or None,
         "responsible_email": (form.get("responsible_email") or "").strip() or None,
     }
@@ -80,7 +82,10 @@ def index() -> Any:
 @bp.post("")
 @roles_required("coordinator")
 def create() -> Any:
-    data = form_data(request.form)
+    try:
+        data = form_data(request.form)
+    except ValidationFailed as exc:
+        return _index(request.form.to_dict(), field_errors(exc), 422)
     if not data["name"]:
         return _index(data, {"name": t("unit.error.name")}, 422)
     try:
@@ -98,8 +103,9 @@ def edit(unit_id: int) -> Any:
     unit = _find(units, unit_id)
     values, errors, status = dict(unit), {}, 200
     if request.method == "POST":
-        values = form_data(request.form)
+        values = request.form.to_dict()
         try:
+            values = form_data(request.form)
             if not values["name"]:
                 raise ValidationFailed("name is empty", field="name")
             call("survey", "update_unit", municipality_id(), unit_id, values, actor())

@@ -21,6 +21,7 @@ from gateway.i18n import t
 from gateway.models import MUNICIPAL_ROLES, User
 from gateway.pages.common import flat_tree, list_units
 from gateway.rpc import ServiceUnavailable
+from services.common.numbers import try_parse_int
 
 bp = Blueprint("users", __name__)
 
@@ -59,12 +60,12 @@ def _page(error: str | None = None, values: dict | None = None, status: int = 20
 
 
 def _unit_choice(role: str) -> int | None:
-    raw = request.form.get("unit_id", "")
     if role != "unit_lead":
         return None
-    if not raw.isdigit() or int(raw) not in {u["id"] for u, _ in _units()}:
+    unit_id = try_parse_int(request.form.get("unit_id"), "unit_id", minimum=1)
+    if unit_id is None or unit_id not in {u["id"] for u, _ in _units()}:
         raise accounts.AccountError("unit", "choose the unit the unit lead leads")
-    return int(raw)
+    return unit_id
 
 
 @bp.get("/brugere")

@@ -6,11 +6,14 @@ fatal: the whole service stops and stays down (found by the fault suite's broker
 the failure is logged and counted instead. The request was never acked on the broken connection,
 so RabbitMQ hands it out again after the restart; the caller has had its timeout (a 503 in the
 gateway). Every service declares all its RPC methods with this ``rpc``: two RPC consumers of one
-service on the same queue would take each other's requests.
+service on the same queue would take each other's requests. Ids and years among a call's
+arguments are checked against the database's integer range before the method runs
+(``services.common.numbers``), so a huge id is the caller's 422 rather than a database error.
 """
 
 from __future__ import annotations
 
+import inspect
 import logging
 
 from amqp.exceptions import AMQPError
@@ -18,6 +21,7 @@ from kombu.exceptions import KombuError
 from nameko.rpc import Rpc, RpcConsumer
 
 from services.common.metrics import RPC_REPLIES_LOST
+from services.common.numbers import check_id_arguments
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +41,13 @@ class OutageTolerantRpcConsumer(RpcConsumer):
 
 class OutageTolerantRpc(Rpc):
     rpc_consumer = OutageTolerantRpcConsumer()
+
+    def check_signature(self, args, kwargs):  # noqa: ANN001, ANN201 - nameko's hook
+        """nameko's signature check, then the ids and years: out of the database's range they
+        come back to the caller as ValidationFailed (a 422), not as a database error."""
+        super().check_signature(args, kwargs)
+        method = getattr(self.container.service_cls, self.method_name)
+        check_id_arguments(inspect.getcallargs(method, None, *args, **kwargs))
 
 
 rpc = OutageTolerantRpc.decorator

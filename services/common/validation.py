@@ -5,11 +5,32 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema, ValidationError, fields
 
 from services.common.errors import ValidationFailed
+from services.common.numbers import DB_INT_MAX, check_int, parse_int
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+class DbInteger(fields.Integer):
+    """An integer input (id, year, limit) read by ``services.common.numbers``: a JSON integer,
+    or ASCII digits in a query string (not when ``strict``); never a bool, a float, "²" or more
+    than the database's integer column holds (marshmallow's own Integer takes "٣", " 3", "1_0"
+    and 10**30)."""
+
+    def __init__(self, *, minimum: int = 0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.minimum = minimum
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
+        name = attr or "value"
+        try:
+            if isinstance(value, str) and not self.strict:
+                return parse_int(value, name, minimum=self.minimum, maximum=DB_INT_MAX)
+            return check_int(value, name, minimum=self.minimum, maximum=DB_INT_MAX)
+        except ValidationFailed as exc:
+            raise ValidationError(exc.detail) from exc
 
 
 def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
+from services.common.validation import DbInteger
 from services.delegation.scope import KINDS
 
 MAX_NOTE = 2000
@@ -15,11 +16,11 @@ class ManagerSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    user_id = fields.Integer(allow_none=True, load_default=None)
+    user_id = DbInteger(allow_none=True, load_default=None)
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
     role = fields.String(required=True, validate=validate.OneOf(("coordinator", "unit_lead")))
     email = fields.Email(allow_none=True, load_default=None)
-    unit_id = fields.Integer(allow_none=True, load_default=None)
+    unit_id = DbInteger(allow_none=True, load_default=None)
 
 
 class DelegateSchema(Schema):
@@ -35,7 +36,7 @@ class DelegateSchema(Schema):
 
 
 class CreateSchema(DelegateSchema):
-    unit_id = fields.Integer(allow_none=True, load_default=None, strict=True)
+    unit_id = DbInteger(allow_none=True, load_default=None, strict=True)
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
     question_keys = fields.List(
         fields.String(validate=validate.Length(min=1, max=80)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
+from services.common.validation import DbInteger
 from services.reporting.jobs import LANGUAGES, MUNICIPAL_KINDS
 from services.reporting.render import FORMATS
 
@@ -16,11 +17,11 @@ class RequesterSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    user_id = fields.Integer(allow_none=True, load_default=None)
+    user_id = DbInteger(allow_none=True, load_default=None)
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     email = fields.Email(allow_none=True, load_default=None)
-    unit_ids = fields.List(fields.Integer(), allow_none=True, load_default=None)
+    unit_ids = fields.List(DbInteger(), allow_none=True, load_default=None)
 
 
 class ReportRequestSchema(Schema):
@@ -28,8 +29,8 @@ class ReportRequestSchema(Schema):
         unknown = RAISE
 
     kind = fields.String(required=True, validate=validate.OneOf(MUNICIPAL_KINDS))
-    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
-    unit_id = fields.Integer(allow_none=True, load_default=None)
+    year = DbInteger(required=True, validate=validate.Range(min=2000, max=2100))
+    unit_id = DbInteger(allow_none=True, load_default=None)
     format = fields.String(load_default="pdf", validate=validate.OneOf(list(FORMATS)))
     language = fields.String(load_default="da", validate=validate.OneOf(LANGUAGES))
     notify = fields.Boolean(load_default=False)
@@ -39,7 +40,7 @@ class NationalRequestSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    year = DbInteger(required=True, validate=validate.Range(min=2000, max=2100))
     format = fields.String(load_default="pdf", validate=validate.OneOf(list(FORMATS)))
     language = fields.String(load_default="da", validate=validate.OneOf(LANGUAGES))
     notify = fields.Boolean(load_default=False)
@@ -51,6 +52,6 @@ class AnnualRunRequestSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    year = fields.Integer(required=True, validate=validate.Range(min=2000, max=2100))
+    year = DbInteger(required=True, validate=validate.Range(min=2000, max=2100))
     requested_by = fields.String(load_default="KL", validate=validate.Length(min=1, max=120))
     request_id = fields.String(load_default=None, allow_none=True)

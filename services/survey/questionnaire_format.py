@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from services.common.numbers import try_parse_int
 from services.common.years import FIRST_YEAR, LAST_YEAR, is_round_year
 
 QUESTION_TYPES = ("maturity", "yes_partly_no", "single_choice", "multiple_choice", "number", "text")
@@ -456,8 +457,8 @@ def _levels(question: dict, where: _Where) -> dict[str, dict[str, str]]:
     unexpected = []
     for name, value in raw.items():
         level = name if _is_int(name) else None
-        if isinstance(name, str) and name.strip().isdigit():
-            level = int(name)
+        if isinstance(name, str):
+            level = try_parse_int(name.strip())
         if level not in MATURITY_LEVELS:
             unexpected.append(str(name))
             continue

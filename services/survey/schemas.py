@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
+from services.common.validation import DbInteger
 from services.survey.units import KINDS
 
 ROLES = ("coordinator", "unit_lead", "respondent", "kl_analyst", "admin", "delegate", "system")
@@ -13,7 +14,7 @@ class ActorSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    user_id = fields.Integer(allow_none=True, load_default=None)
+    user_id = DbInteger(allow_none=True, load_default=None)
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
 
@@ -24,7 +25,7 @@ class UnitSchema(Schema):
 
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
-    parent_id = fields.Integer(allow_none=True, load_default=None)
+    parent_id = DbInteger(allow_none=True, load_default=None)
     responsible_name = fields.String(
         allow_none=True, load_default=None, validate=validate.Length(max=120)
     )

@@ -1,13 +1,16 @@
-"""A reply that cannot be sent because the broker went away does not stop the service."""
+"""The services' RPC entrypoint: a reply lost to a broker outage does not stop the service, and
+an id beyond the database's integer column is refused before the method runs."""
 
 from types import SimpleNamespace
 
 import pytest
 from kombu.exceptions import OperationalError
+from nameko.exceptions import IncorrectSignature
 from nameko.rpc import RpcConsumer
 
+from services.common.errors import ValidationFailed
 from services.common.metrics import RPC_REPLIES_LOST
-from services.common.rpc import OutageTolerantRpcConsumer
+from services.common.rpc import OutageTolerantRpc, OutageTolerantRpcConsumer
 
 
 def test_a_lost_reply_is_counted_instead_of_raised(monkeypatch):
@@ -32,3 +35,36 @@ def test_other_errors_still_raise(monkeypatch):
     consumer.container = SimpleNamespace(service_name="example")
     with pytest.raises(KeyError):
         consumer.handle_result(object(), None, None)
+
+
+class Example:
+    def get_unit(self, municipality_id, unit_id, actor=None):  # noqa: ANN001, ANN201
+        return unit_id
+
+
+def _entrypoint(method: str) -> OutageTolerantRpc:
+    entrypoint = OutageTolerantRpc()
+    entrypoint.container = SimpleNamespace(service_cls=Example, service_name="example")
+    entrypoint.method_name = method
+    return entrypoint
+
+
+@pytest.mark.parametrize(
+    "args,kwargs,field",
+    [
+        ((101, 2**31), {}, "unit_id"),
+        ((101,), {"unit_id": 10**20}, "unit_id"),
+        ((2**63, 1), {}, "municipality_id"),
+    ],
+)
+def test_ids_beyond_the_integer_column_never_reach_the_method(args, kwargs, field):
+    """nameko returns what check_signature raises to the caller, so this is the caller's 422."""
+    with pytest.raises(ValidationFailed) as refused:
+        _entrypoint("get_unit").check_signature(args, kwargs)
+    assert refused.value.field == field
+
+
+def test_ids_in_range_and_wrong_signatures_behave_as_before():
+    _entrypoint("get_unit").check_signature((101, 2**31 - 1), {"actor": {"user_id": 1}})
+    with pytest.raises(IncorrectSignature):
+        _entrypoint("get_unit").check_signature((101,), {})

@@ -542,6 +542,12 @@ def test_maturity_with_level_7():
     )
 
 
+def test_maturity_with_a_superscript_level_is_an_error_not_a_crash():
+    doc = base_doc()
+    question(doc)["levels"]["²"] = lang("superscript")
+    assert_error(error_of(doc), f"{ASSESSMENT}.levels", "unexpected ²")
+
+
 def test_maturity_with_a_missing_level():
     doc = base_doc()
     del question(doc)["levels"][3]

@@ -122,6 +122,31 @@ def test_units_tree_rules_and_tenancy(survey):
     assert [u["name"] for u in changes[-1]["units"]] == ["Børn og Unge"]
 
 
+def test_ids_beyond_postgresqls_integer_are_refused_naming_them(survey):
+    """Beyond ``integer`` survey answered NotFound on PostgreSQL and crashed on SQLite; now the
+    RPC entrypoint refuses the id itself, naming the argument, on every database."""
+    top = make_unit(survey)
+    huge, beyond_64_bits = 2**31, 10**20
+    calls = [
+        (lambda: survey.update_unit(AARHUS, huge, {"name": "X"}, ACTOR), "unit_id"),
+        (lambda: survey.delete_unit(AARHUS, beyond_64_bits, ACTOR), "unit_id"),
+        (lambda: survey.get_municipality(huge), "municipality_id"),
+        (lambda: survey.list_units(beyond_64_bits), "municipality_id"),
+        (lambda: survey.get_round(huge), "year"),
+        (
+            lambda: survey.create_unit(
+                AARHUS, {"name": "Skoler", "kind": "afdeling", "parent_id": huge}, ACTOR
+            ),
+            "parent_id",
+        ),
+    ]
+    for call, field in calls:
+        with pytest.raises(ValidationFailed) as refused:
+            call()
+        assert refused.value.field == field
+    assert [u["id"] for u in survey.list_units(AARHUS)] == [top["id"]]
+
+
 def test_save_answers_history_and_event(survey, open_round):
     unit = make_unit(survey)
     batch = [
