@@ -430,11 +430,6 @@ def test_the_api_survives_fuzzing(browsers, own):
     assert not report, "\n\n".join(report)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 12: the gateway parses JSON without a depth bound (a RecursionError, 500); "
-    "the bound is being added on branch i12-input. Strict: this fails once it passes.",
-)
 def test_deeply_nested_json_is_refused_not_a_server_error(browsers, own):
     """Every operation that takes a body refuses ``[[[...]]]`` 100,000 deep with a documented
     status; schemathesis cannot send it (its JSON encoder recurses too)."""
