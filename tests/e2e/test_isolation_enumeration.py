@@ -23,11 +23,19 @@ plausible body naming B's objects. Expectations:
 * nobody: the API answers 401; a page answers 302 to ``/login``, the page equivalent of 401
   (the browser is sent to log in, nothing of the page is rendered); only ``PUBLIC`` endpoints
   answer, and without B's marker;
-* afterwards B's units, answers, delegations, reports and digest are exactly as before.
+* a logged-in role is never answered as nobody (a 401, or a redirect to the login page from a
+  route that is not part of logging in), and after every change and every ``PUBLIC`` route
+  ``/api/v1/me`` must still name the role's user: a sweep that lost its session would go on
+  probing as nobody and pass; the API never answers with a redirect;
+* B's numbers (number answers nobody else has, ``B_NUMBERS``) appear nowhere, in any of the
+  forms a page, a file or JSON could write them; a text marker cannot reveal a leaked number;
+* afterwards B's units, answers, delegations, reports and digest are exactly as before (each
+  read of them must answer 200: two equal error pages would compare equal), and so is every
+  account of B, all columns, with its invitation and reset links.
 
 A delegate link of A opens A's delegated question only and cannot save A's undelegated
-question, a unit of B or anything of B. Positive controls show the marker search finds B's
-data where B itself looks, so the test can fail.
+question, a unit of B or anything of B. Positive controls show the marker and number searches
+find B's data where B itself looks, so the test can fail.
 """
 
 from __future__ import annotations
@@ -53,6 +61,14 @@ PASSWORD = "et-langt-kodeord-til-test"
 A, B = 751, 630
 YEAR = 2026
 B_MARK = b"xyzzyb"
+# B's number answers, which nobody else has; a text marker cannot reveal a leaked number.
+B_NUMBERS = (7391, 2864.5)
+# Each as a page or a file could show it: 7391, 7.391, 7,391, 7 391 (a no-break space) and
+# 2864.5, 2864,5, 2.864,5, 2,864.5, 2 864,5; also in a compact JSON list ([1,7391,2]), never
+# inside a longer number (17391, 0.7391, 7391.25) or a token (a CSRF token's ...a7391b...).
+B_NUMBER_PATTERN = re.compile(
+    rb"(?<!\w)(?<!\d\.)(?:7(?:[.,\x20]|\xc2\xa0)?391|2(?:[.,\x20]|\xc2\xa0)?864[.,]5)(?!\w|\.\d)"
+)
 A_UNDELEGATED_MARK = b"xyzzya"
 # Endpoints anybody may call without logging in; anything else must answer 401 / go to login.
 PUBLIC = frozenset(
@@ -74,6 +90,10 @@ PUBLIC = frozenset(
         "api.openapi",
     }
 )
+# Endpoints that end a logged-in session on purpose; after any other request the sweep's session
+# must still be alive. The code step of a two-factor login ends any session that has no login
+# pending (also on a GET: a link to /login/kode logs a user out; reported, not a tenant leak).
+SESSION_ENDERS = frozenset({"auth.logout", "auth.code"})
 # URL parameters that name a tenant's object: such routes must refuse B's object outright.
 OBJECT_PARAMETERS = frozenset({"unit_id", "delegation_id", "job_id", "token", "user_id"})
 ROLES = ("coordinator", "unit_lead", "respondent", "kl_analyst", "admin", "anonymous")
@@ -273,7 +293,9 @@ def world(amqp_uri, pg_database, tmp_path_factory, catcher):
         add_users(env, list(users.values()), PASSWORD)
         world = {"platform": running, "users": users, "a_unit": a_unit["id"]}
         world["gateway_db"] = create_engine(env["DATABASE_URL_GATEWAY"])
-        world["b_colleague"] = b_accounts(world)[0][0]
+        colleague = users["b_colleague"][1]
+        people = b_accounts(world)["users"]
+        world["b_colleague"] = next(row["id"] for row in people if row["email"] == colleague)
         world["b"] = b = logged_in(running.base_url, B, "koordinator@vejle.dk")
         world["b_unit"] = seed_b(b)
         world["b_delegation"], _ = delegate(
@@ -328,8 +350,12 @@ def seed_b(b: Browser) -> int:
         for name in ("Økonomi", "Social")
     ]
     assert all(u.status_code == 201 for u in units), [u.text for u in units]
-    first = units[0].json()["id"]
+    first, second = (u.json()["id"] for u in units)
     answers = [
+        *(
+            {"question_key": "ownership.training", "unit_id": unit, "value": value}
+            for unit, value in zip((first, second), B_NUMBERS, strict=True)
+        ),
         {"question_key": "governance.policy", "unit_id": None, "value": 2, "comment": "xyzzyb 1"},
         {"question_key": "governance.notes", "unit_id": None, "value": "xyzzyb hemmelig note"},
         {
@@ -381,13 +407,20 @@ def order_ready_report(b: Browser) -> int:
     return job_id
 
 
+def fetched(b: Browser, path: str) -> object:
+    """One of B's API reads, which must succeed: two equal error pages prove nothing."""
+    response = b.api("GET", path)
+    assert response.status_code == 200, f"B's own {path} -> {response.status_code}: {response.text}"
+    return response.json()
+
+
 def snapshot(b: Browser) -> dict:
     """What B owns, as B's coordinator sees it through the API."""
-    answers = b.api("GET", f"/rounds/{YEAR}/answers?all_units=true").json()
-    delegations = b.api("GET", f"/delegations?year={YEAR}").json()
+    answers = fetched(b, f"/rounds/{YEAR}/answers?all_units=true")
+    delegations = fetched(b, f"/delegations?year={YEAR}")
     keep = ("id", "state", "due_date", "delegate_name", "delegate_email", "question_keys")
     return {
-        "units": b.api("GET", "/units").json(),
+        "units": fetched(b, "/units"),
         "answers": sorted(
             (
                 (
@@ -402,27 +435,35 @@ def snapshot(b: Browser) -> dict:
         ),
         "delegations": sorted([{k: d[k] for k in keep} for d in delegations], key=repr),
         "reports": sorted(
-            (r["id"], r["kind"], r["unit_id"], r["state"]) for r in b.api("GET", "/reports").json()
+            (r["id"], r["kind"], r["unit_id"], r["state"]) for r in fetched(b, "/reports")
         ),
-        "digest": b.api("GET", "/delegations/digest").json(),
+        "digest": fetched(b, "/delegations/digest"),
     }
 
 
-def b_accounts(world: dict) -> list[tuple]:
-    """B's people as the gateway stores them: nobody of A may change, disable or invite them."""
+def b_accounts(world: dict) -> dict[str, list[dict]]:
+    """Every account of B as the gateway stores it, every column, with its invitation and reset
+    links: nobody of A may change, disable, invite or log out any of B's people."""
     with world["gateway_db"].connect() as conn:
-        rows = conn.execute(
+        users = conn.execute(
+            text("SELECT * FROM users WHERE municipality_id = :b ORDER BY id"), {"b": B}
+        )
+        tokens = conn.execute(
             text(
-                "SELECT id, email, role, unit_id, active, totp_secret IS NULL, password_hash "
-                "FROM users WHERE municipality_id = :b AND email LIKE 'xyzzyb.%' ORDER BY id"
+                "SELECT t.* FROM account_tokens t JOIN users u ON u.id = t.user_id "
+                "WHERE u.municipality_id = :b ORDER BY t.id"
             ),
             {"b": B},
         )
-        return [tuple(row) for row in rows]
+        return {
+            "users": [dict(row._mapping) for row in users],
+            "tokens": [dict(row._mapping) for row in tokens],
+        }
 
 
 class Caller:
-    """One role's browser; logs in again after the sweep posts to /logout."""
+    """One role's browser; logs in again after the sweep posts to /logout, and checks that no
+    other request ended its session."""
 
     def __init__(self, world: dict, role: str) -> None:
         self.base_url = world["platform"].base_url
@@ -449,6 +490,19 @@ class Caller:
         data = {**form, "csrf_token": self.browser.csrf} if form is not None else None
         return session.request(method, url, data=data, timeout=30, allow_redirects=False)
 
+    def alive(self, after: str) -> list[str]:
+        """The role is still logged in as itself; if not, the problem, and a fresh login so the
+        rest of the sweep still probes as the role rather than as nobody."""
+        if self.user is None:
+            return []
+        me = self.browser.session.get(
+            self.browser.url("/api/v1/me"), timeout=30, allow_redirects=False
+        )
+        if me.status_code == 200 and me.json()["email"] == self.user[1]:
+            return []
+        self.login()
+        return [f"{self.role}: the session ended after {after} (/api/v1/me -> {me.status_code})"]
+
 
 def expectation(role: str, rule: str, endpoint: str, parameters: dict) -> str:
     """'refused', 'login', 'forbidden' or 'open' (any status below 500, no marker of B)."""
@@ -464,23 +518,37 @@ def expectation(role: str, rule: str, endpoint: str, parameters: dict) -> str:
     return "open"
 
 
-def check(response, expected: str, role: str, method: str, path: str) -> list[str]:  # noqa: ANN001
-    """The problems with one response; an empty list when it is as expected."""
+def check(  # noqa: ANN001 - response: a requests.Response
+    response, expected: str, role: str, endpoint: str, method: str, path: str
+) -> list[str]:
+    """The problems with one response; an empty list when it is as expected.
+
+    A logged-in role is never answered as if it were not: a 401 or a redirect to the login page
+    from a route that is not itself part of logging in means the sweep lost its session and
+    would go on probing as nobody. The API never redirects.
+    """
     problems = []
     where = f"{role} {method} {path} -> {response.status_code}"
-    seen = response.content.lower() + response.headers.get("Location", "").lower().encode()
-    if B_MARK in seen:
+    seen = response.content + response.headers.get("Location", "").encode()
+    if B_MARK in seen.lower():
         problems.append(f"{where}: the body or redirect carries municipality B's data")
+    if B_NUMBER_PATTERN.search(seen):
+        problems.append(f"{where}: the body or redirect carries one of B's numbers {B_NUMBERS}")
     status = response.status_code
+    api = path.startswith("/api/")
+    location = response.headers.get("Location", "")
+    to_login = 300 <= status < 400 and location.startswith("/login")
+    if role != "anonymous" and endpoint not in PUBLIC and (status == 401 or to_login):
+        problems.append(f"{where}: answered as if not logged in (the session was lost)")
+    if api and 300 <= status < 400:
+        problems.append(f"{where}: the API redirects (to {location!r}) instead of answering")
     # 429 is a refusal too: the link pages stop a client that keeps presenting unknown links.
     if expected == "refused" and status not in (401, 403, 404, 429):
         problems.append(f"{where}: expected 401, 403, 404 (or 429)")
-    sent_home = status == 302 and response.headers.get("Location") == "/"
+    sent_home = not api and status == 302 and location == "/"
     if expected == "forbidden" and status != 403 and not sent_home:
-        problems.append(f"{where}: expected 403 (or a redirect to the own dashboard)")
-    if expected == "login" and not (
-        status == 302 and response.headers.get("Location", "").startswith("/login")
-    ):
+        problems.append(f"{where}: expected 403" + ("" if api else " (or a redirect to /)"))
+    if expected == "login" and not (status == 302 and location.startswith("/login")):
         problems.append(f"{where}: expected a redirect to /login")
     if status >= 500:
         problems.append(f"{where}: server error")
@@ -529,9 +597,11 @@ def sweep(world: dict, role: str) -> tuple[list[str], int]:
             else:
                 response = caller.send(method, target, form=form_body(world))
             sent += 1
-            problems += check(response, expected, role, method, target)
-        if endpoint == "auth.logout":
-            caller.login()
+            problems += check(response, expected, role, endpoint, method, target)
+            if endpoint in SESSION_ENDERS:
+                caller.login()
+            if method != "GET" or endpoint in PUBLIC:  # a change, or a login/link/SSO route
+                problems += caller.alive(f"{method} {target}")
     return problems, sent
 
 
@@ -551,7 +621,9 @@ def test_every_route_has_a_filler_for_its_parameters():
 
 
 def test_markers_are_found_where_b_itself_looks(world):
-    """The positive control: B sees its marker on its own pages, API and report file."""
+    """The positive control: B sees its marker on its own pages, API and report file, and its
+    numbers in its answers (the report shows scores, not the numbers), so the searches can
+    find them."""
     b = world["b"]
     for path in (
         "/enheder",
@@ -563,6 +635,13 @@ def test_markers_are_found_where_b_itself_looks(world):
         response = b.get(path)
         assert response.status_code == 200, path
         assert B_MARK in response.content.lower(), path
+    for path in (
+        f"/api/v1/rounds/{YEAR}/answers?all_units=true",
+        f"/runder/{YEAR}/besvar?unit={world['b_unit']}&area=ownership",
+    ):
+        response = b.get(path)
+        assert response.status_code == 200, path
+        assert B_NUMBER_PATTERN.search(response.content), path
 
 
 def test_a_delegate_link_reaches_only_its_own_questions(world):
