@@ -42,7 +42,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from services.delegation.tokens import local_today
+from services.common.localtime import local_today
 from tests.delegation.mailbox import token_in
 from tests.reporting.conftest import AARHUS, empty_work_queues, seed
 from tests.support.http import Browser
