@@ -125,11 +125,14 @@ def _ask_for_code(user: User, municipality_name: str | None) -> Any:
 def code() -> Any:
     """The second step of a two-factor login: the 6-digit code from the person's app."""
     user_id = session.get("pending_uid")
+    if user_id is None:
+        # Nothing pending: a plain link here must never end somebody's session.
+        return redirect(url_for("dashboard.index" if g.user is not None else "auth.login"))
     fresh = time.time() - session.get("pending_at", 0) < CODE_PENDING_SECONDS
     db = get_db()
     user = db.get(User, user_id) if user_id is not None and fresh else None
     if user is None or session.get("pending_ver") != user.session_version:
-        end_session(expired=user_id is not None)
+        end_session(expired=True)
         return redirect(url_for("auth.login"))
     error, status = None, 200
     if request.method == "POST":

@@ -91,9 +91,9 @@ PUBLIC = frozenset(
     }
 )
 # Endpoints that end a logged-in session on purpose; after any other request the sweep's session
-# must still be alive. The code step of a two-factor login ends any session that has no login
-# pending (also on a GET: a link to /login/kode logs a user out; reported, not a tenant leak).
-SESSION_ENDERS = frozenset({"auth.logout", "auth.code"})
+# must still be alive (also after the two-factor code step, which leaves a session alone when no
+# login is pending).
+SESSION_ENDERS = frozenset({"auth.logout"})
 # URL parameters that name a tenant's object: such routes must refuse B's object outright.
 OBJECT_PARAMETERS = frozenset({"unit_id", "delegation_id", "job_id", "token", "user_id"})
 ROLES = ("coordinator", "unit_lead", "respondent", "kl_analyst", "admin", "anonymous")

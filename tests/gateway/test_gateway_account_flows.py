@@ -431,6 +431,15 @@ def test_wrong_codes_count_towards_the_lockout(app, client, login):
     assert post(fresh, "/login/kode", {"code": "000000"}).status_code == 429
 
 
+def test_opening_the_code_step_without_a_pending_login_keeps_the_session(client, login):
+    """A plain link to /login/kode (GET only reads, ASVS 3.5.3) must not log a coordinator out."""
+    login()
+    answer = client.get("/login/kode")
+    assert answer.status_code == 302 and answer.location.endswith("/")
+    assert client.get("/api/v1/me").status_code == 200
+    assert client.get("/enheder").status_code == 200
+
+
 # -- sessions --------------------------------------------------------------------------------
 
 
