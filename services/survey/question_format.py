@@ -9,7 +9,10 @@ Pure: the standard library only. In plain words (the format is in docs/architect
   whole score 1 to 5 each, a multiple choice at least two with points >= 0 summing above 0;
   number bands start at 0, rise strictly and give a score 1 to 5;
 * a scored question (every type but text, and a number only with bands) needs a
-  recommendation; references must exist in ISO 27001:2022 Annex A, NIS2 21(2) or CIS v8.
+  recommendation; references must exist in the exact lists of ``frameworks.py`` (ISO/IEC
+  27001:2022 Annex A and clauses 4-10, NIS2 articles, CIS v8 safeguards), and a framework is
+  cited only where ``references_year`` (the questionnaire year, or the year its mapping was
+  added afterwards) is not before the framework existed.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import re
 
 from services.common.numbers import try_parse_int
 from services.survey import format_checks as checks
-from services.survey.references import REFERENCE_KINDS, reference_problem
+from services.survey.references import REFERENCE_KINDS, citation_year_problem, reference_problem
 
 QUESTION_TYPES = ("maturity", "yes_partly_no", "single_choice", "multiple_choice", "number", "text")
 SCOPES = ("municipality", "unit")
@@ -46,8 +49,13 @@ _TYPE_FIELDS = {
 }
 
 
-def question(raw: object, where: checks.Where, area_key: str, seen: dict[str, str]) -> dict:
-    """One question, normalised; ``seen`` maps the question keys used so far to their place."""
+def question(
+    raw: object, where: checks.Where, area_key: str, seen: dict[str, str], references_year: int
+) -> dict:
+    """One question, normalised; ``seen`` maps the question keys used so far to their place.
+
+    ``references_year`` is the year the question's framework mapping dates from.
+    """
     found = checks.mapping(raw, where, "a question")
     if isinstance(found.get("key"), str):
         where = where.labelled(found["key"])
@@ -79,7 +87,9 @@ def question(raw: object, where: checks.Where, area_key: str, seen: dict[str, st
         "options": options,
         "bands": bands,
         "unit_label": unit_label,
-        "references": _references(found.get("references"), where.field("references")),
+        "references": _references(
+            found.get("references"), where.field("references"), references_year
+        ),
         "recommendation": recommendation,
     }
 
@@ -254,7 +264,7 @@ def _bands(value: object, where: checks.Where) -> list[dict]:
     return result
 
 
-def _references(value: object, where: checks.Where) -> dict[str, list[str]]:
+def _references(value: object, where: checks.Where, year: int) -> dict[str, list[str]]:
     result: dict[str, list[str]] = {kind: [] for kind in REFERENCE_KINDS}
     if value is None:
         return result
@@ -279,5 +289,8 @@ def _references(value: object, where: checks.Where) -> dict[str, list[str]]:
             problem = reference_problem(kind, item)
             if problem:
                 raise at.index(i).error(problem)
+            too_early = citation_year_problem(kind, year)
+            if too_early:
+                raise at.index(i).error(f"{item!r}: {too_early}")
             result[kind].append(item)
     return result

@@ -24,7 +24,8 @@ KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 VERSION_PATTERN = re.compile(r"^(\d{4})(\.[0-9A-Za-z-]+)+$")
 
 _TOP_REQUIRED = ("key", "year", "version", "acceptable_level", "title", "areas")
-_TOP_OPTIONAL = ("description",)
+_TOP_OPTIONAL = ("description", "references_added_afterwards")
+_AFTERWARDS_FIELDS = ("year", "note")
 _AREA_REQUIRED = ("key", "title", "questions")
 _AREA_OPTIONAL = ("description",)
 
@@ -56,6 +57,15 @@ def parse_questionnaire(text: str) -> dict:
         else None
     )
 
+    afterwards = (
+        _references_added_afterwards(
+            top["references_added_afterwards"], root.field("references_added_afterwards"), year
+        )
+        if "references_added_afterwards" in top
+        else None
+    )
+    references_year = afterwards["year"] if afterwards else year
+
     areas_where = root.field("areas")
     areas = checks.as_list(top["areas"], areas_where, "areas")
     if not areas:
@@ -63,7 +73,8 @@ def parse_questionnaire(text: str) -> dict:
     area_seen: dict[str, str] = {}
     question_seen: dict[str, str] = {}
     normalised_areas = [
-        _area(raw, areas_where.index(i), area_seen, question_seen) for i, raw in enumerate(areas)
+        _area(raw, areas_where.index(i), area_seen, question_seen, references_year)
+        for i, raw in enumerate(areas)
     ]
     return {
         "key": key,
@@ -72,6 +83,7 @@ def parse_questionnaire(text: str) -> dict:
         "acceptable_level": acceptable,
         "title": title,
         "description": description,
+        "references_added_afterwards": afterwards,
         "areas": normalised_areas,
     }
 
@@ -96,6 +108,27 @@ def _version(value: object, where: checks.Where, year: int) -> str:
     return value
 
 
+def _references_added_afterwards(value: object, where: checks.Where, year: int) -> dict:
+    """When an older questionnaire's framework mapping was written, and a note saying so.
+
+    A 2021 file may cite ISO/IEC 27001:2022 only if it says plainly that the mapping is later
+    than the questionnaire; the year must be after the questionnaire's own.
+    """
+    found = checks.mapping(value, where, "references_added_afterwards ({year, note})")
+    checks.check_fields(found, where, _AFTERWARDS_FIELDS, ())
+    added = found["year"]
+    if not checks.is_int(added) or not is_round_year(added):
+        raise where.field("year").error(
+            f"must be a whole year between {FIRST_YEAR} and {LAST_YEAR}, not {added!r}"
+        )
+    if added <= year:
+        raise where.field("year").error(
+            f"the mapping of a {year} questionnaire is added afterwards only in a later year, "
+            f"not {added}"
+        )
+    return {"year": added, "note": checks.language(found["note"], where.field("note"))}
+
+
 def _level_number(value: object, where: checks.Where) -> float:
     if not checks.is_number(value) or not 1 <= value <= 5:
         raise where.error(f"must be a number from 1 to 5, not {value!r}")
@@ -103,7 +136,11 @@ def _level_number(value: object, where: checks.Where) -> float:
 
 
 def _area(
-    raw: object, where: checks.Where, area_seen: dict[str, str], question_seen: dict[str, str]
+    raw: object,
+    where: checks.Where,
+    area_seen: dict[str, str],
+    question_seen: dict[str, str],
+    references_year: int,
 ) -> dict:
     area = checks.mapping(raw, where, "an area")
     if isinstance(area.get("key"), str):
@@ -130,7 +167,7 @@ def _area(
         "title": title,
         "description": description,
         "questions": [
-            question(raw_q, questions_where.index(i), key, question_seen)
+            question(raw_q, questions_where.index(i), key, question_seen, references_year)
             for i, raw_q in enumerate(questions)
         ],
     }

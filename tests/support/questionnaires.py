@@ -197,7 +197,7 @@ def base_doc() -> dict:
                         "na_allowed": True,
                         "text": lang("assessment"),
                         "levels": levels(),
-                        "references": {"iso27001": ["A.5.34"], "cis": ["3.2", "14"]},
+                        "references": {"iso27001": ["A.5.34"], "cis": ["3.2", "14.1"]},
                         "recommendation": lang("assess"),
                     },
                     {

@@ -254,6 +254,99 @@ def test_duplicate_reference():
     assert_error(error_of(doc), f"{ASSESSMENT}.references.cis[1]", "duplicate reference")
 
 
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [
+        ("cis", "7.99"),
+        ("cis", "5.0"),
+        ("cis", "14"),
+        ("iso27001", "A.5.01"),
+        ("iso27001", "A.5.38"),
+        ("nis2", "Art. 21(2)(k)"),
+    ],
+)
+def test_the_importer_refuses_an_unknown_reference_naming_question_and_value(kind, value):
+    doc = base_doc()
+    question(doc)["references"][kind] = [value]
+    assert_error(
+        error_of(doc),
+        f"{ASSESSMENT}.references.{kind}[0]",
+        f"{ASSESSMENT_LABEL}.references.{kind}[0]: {value!r}",
+    )
+
+
+def test_clauses_and_nis2_paragraphs_can_be_cited():
+    doc = base_doc()
+    question(doc)["references"] = {"iso27001": ["6.1.2", "A.5.7"], "nis2": ["20(1)", "23(4)(a)"]}
+    refs = parse_questionnaire(dump(doc))["areas"][2]["questions"][4]["references"]
+    assert refs == {"iso27001": ["6.1.2", "A.5.7"], "nis2": ["20(1)", "23(4)(a)"], "cis": []}
+
+
+def older(year: int) -> dict:
+    doc = base_doc()
+    doc["year"], doc["version"] = year, f"{year}.1"
+    return doc
+
+
+@pytest.mark.parametrize(("kind", "value"), [("iso27001", "A.5.1"), ("nis2", "21(2)(a)")])
+def test_a_2022_questionnaire_cannot_cite_iso_27001_2022_or_nis2(kind, value):
+    doc = older(2022)
+    for area in doc["areas"]:
+        for q in area["questions"]:
+            q["references"] = {kind: [value]}
+    assert_error(
+        error_of(doc),
+        "areas[0].questions[0].references." + kind + "[0]",
+        f"(governance.policy).references.{kind}[0]: {value!r}",
+        "from 2023 on",
+        "references_added_afterwards",
+    )
+
+
+def test_a_2022_questionnaire_may_cite_cis_v8():
+    doc = older(2022)
+    for area in doc["areas"]:
+        for q in area["questions"]:
+            q["references"] = {"cis": ["1.1"]}
+    assert parse_questionnaire(dump(doc))["references_added_afterwards"] is None
+
+
+def test_a_mapping_added_afterwards_may_cite_what_exists_by_then():
+    doc = older(2021)
+    doc["references_added_afterwards"] = {"year": 2026, "note": lang("added in 2026")}
+    parsed = parse_questionnaire(dump(doc))
+    assert parsed["references_added_afterwards"] == {"year": 2026, "note": lang("added in 2026")}
+    assert parsed["areas"][0]["questions"][0]["references"]["iso27001"] == ["A.5.1"]
+
+
+def test_a_mapping_added_afterwards_in_2022_still_cannot_cite_iso_27001_2022():
+    doc = older(2021)
+    doc["references_added_afterwards"] = {"year": 2022, "note": lang("added in 2022")}
+    assert_error(error_of(doc), "areas[0].questions[0].references.iso27001[0]", "from 2023 on")
+
+
+@pytest.mark.parametrize(
+    ("value", "path", "phrase"),
+    [
+        ({"year": 2021, "note": lang("x")}, "references_added_afterwards.year", "later year"),
+        ({"year": 2019, "note": lang("x")}, "references_added_afterwards.year", "later year"),
+        ({"year": "2026", "note": lang("x")}, "references_added_afterwards.year", "whole year"),
+        ({"year": 2026}, "references_added_afterwards.note", "required field is missing"),
+        ({"year": 2026, "note": {"da": "x"}}, "references_added_afterwards.note.en", "English"),
+        (
+            {"year": 2026, "note": lang("x"), "by": "me"},
+            "references_added_afterwards.by",
+            "unknown",
+        ),
+        (2026, "references_added_afterwards", "must be a mapping"),
+    ],
+)
+def test_references_added_afterwards_is_checked(value, path, phrase):
+    doc = older(2021)
+    doc["references_added_afterwards"] = value
+    assert_error(error_of(doc), path, phrase)
+
+
 @pytest.mark.parametrize("weight", [0, -1, "heavy", True, None, float("nan")])
 def test_weight_must_be_a_positive_number(weight):
     doc = base_doc()

@@ -52,6 +52,28 @@ def all_questions(q: dict) -> list[dict]:
 # --- the shipped files ---------------------------------------------------------------------
 
 
+SHIPPED_YEARS = range(2021, 2027)
+
+
+@pytest.mark.parametrize("year", SHIPPED_YEARS)
+def test_every_shipped_file_imports_with_real_references(year):
+    q = load_questionnaire_file(DATA / f"{year}.yaml")
+    assert q["year"] == year
+    privileged = next(x for x in all_questions(q) if x["key"] == "technical.privileged_access")
+    assert "A.8.2" in privileged["references"]["iso27001"]
+    assert "A.8.18" not in privileged["references"]["iso27001"]
+
+
+@pytest.mark.parametrize("year", SHIPPED_YEARS)
+def test_only_the_files_before_iso_and_nis2_say_their_mapping_came_afterwards(year):
+    afterwards = load_questionnaire_file(DATA / f"{year}.yaml")["references_added_afterwards"]
+    if year < 2023:
+        assert afterwards["year"] == 2026
+        assert "fandtes ikke" in afterwards["note"]["da"]
+    else:
+        assert afterwards is None
+
+
 def test_2026_header(q2026):
     assert q2026["key"] == "informationssikkerhed"
     assert q2026["year"] == 2026
@@ -185,7 +207,7 @@ def test_normalised_types_and_defaults():
     assert [o["points"] for o in risk[2]["options"]] == [2.0, 1.5, 0.0]
     assert risk[3]["bands"] == [{"min": 0.0, "score": 5}, {"min": 24.0, "score": 3}]
     assert risk[3]["unit_label"] == {"da": "timer", "en": "hours"}
-    assert risk[4]["references"] == {"iso27001": ["A.5.34"], "nis2": [], "cis": ["3.2", "14"]}
+    assert risk[4]["references"] == {"iso27001": ["A.5.34"], "nis2": [], "cis": ["3.2", "14.1"]}
     assert all(question["area_key"] == "risk" for question in risk)
 
 
