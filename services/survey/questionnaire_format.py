@@ -19,13 +19,15 @@ from services.common.years import FIRST_YEAR, LAST_YEAR, is_round_year
 from services.survey import format_checks as checks
 from services.survey.format_checks import QuestionnaireError
 from services.survey.question_format import question
+from services.survey.references import ISO_ANNEX_A, citation_year_problem
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 VERSION_PATTERN = re.compile(r"^(\d{4})(\.[0-9A-Za-z-]+)+$")
 
 _TOP_REQUIRED = ("key", "year", "version", "acceptable_level", "title", "areas")
-_TOP_OPTIONAL = ("description", "references_added_afterwards")
+_TOP_OPTIONAL = ("description", "references_added_afterwards", "not_assessed")
 _AFTERWARDS_FIELDS = ("year", "note")
+_NOT_ASSESSED_FIELDS = ("controls", "reason")
 _AREA_REQUIRED = ("key", "title", "questions")
 _AREA_OPTIONAL = ("description",)
 
@@ -76,6 +78,13 @@ def parse_questionnaire(text: str) -> dict:
         _area(raw, areas_where.index(i), area_seen, question_seen, references_year)
         for i, raw in enumerate(areas)
     ]
+    not_assessed = (
+        _not_assessed(
+            top["not_assessed"], root.field("not_assessed"), references_year, normalised_areas
+        )
+        if "not_assessed" in top
+        else []
+    )
     return {
         "key": key,
         "year": year,
@@ -84,6 +93,7 @@ def parse_questionnaire(text: str) -> dict:
         "title": title,
         "description": description,
         "references_added_afterwards": afterwards,
+        "not_assessed": not_assessed,
         "areas": normalised_areas,
     }
 
@@ -127,6 +137,55 @@ def _references_added_afterwards(value: object, where: checks.Where, year: int) 
             f"not {added}"
         )
     return {"year": added, "note": checks.language(found["note"], where.field("note"))}
+
+
+def _not_assessed(value: object, where: checks.Where, year: int, areas: list[dict]) -> list[dict]:
+    """Annex A controls no question covers, each with the reason (a statement of applicability).
+
+    Every control named must exist, be named once, and not be cited by a question as well: a
+    control is either assessed by the questions or declared not assessed, never both.
+    """
+    cited = {
+        ref: q["key"]
+        for area in areas
+        for q in area["questions"]
+        for ref in q["references"]["iso27001"]
+    }
+    groups = checks.as_list(value, where, "not_assessed")
+    seen: dict[str, str] = {}
+    result = []
+    for i, raw in enumerate(groups):
+        at = where.index(i)
+        group = checks.mapping(raw, at, "a not_assessed entry ({controls, reason})")
+        checks.check_fields(group, at, _NOT_ASSESSED_FIELDS, ())
+        controls_at = at.field("controls")
+        controls = checks.as_list(group["controls"], controls_at, "controls")
+        if not controls:
+            raise controls_at.error("name at least one ISO/IEC 27001:2022 Annex A control")
+        reason = checks.language(group["reason"], at.field("reason"))
+        for j, control in enumerate(controls):
+            control_at = controls_at.index(j)
+            if not isinstance(control, str):
+                raise control_at.error(
+                    f"a control must be quoted text, not {checks.kind(control)} ({control!r})"
+                )
+            if control not in ISO_ANNEX_A:
+                raise control_at.error(
+                    f"{control!r} is not an ISO/IEC 27001:2022 Annex A control like 'A.7.1'"
+                )
+            too_early = citation_year_problem("iso27001", year)
+            if too_early:
+                raise control_at.error(f"{control!r}: {too_early}")
+            if control in seen:
+                raise control_at.error(f"{control} is already declared at {seen[control]}")
+            if control in cited:
+                raise control_at.error(
+                    f"{control} is cited by question {cited[control]}; a control is either "
+                    "assessed or declared not assessed"
+                )
+            seen[control] = str(control_at)
+        result.append({"controls": list(controls), "reason": reason})
+    return result
 
 
 def _level_number(value: object, where: checks.Where) -> float:

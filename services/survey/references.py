@@ -18,7 +18,7 @@ from services.survey import frameworks as fw
 
 REFERENCE_KINDS = ("iso27001", "nis2", "cis")
 
-_ISO_ANNEX_A = frozenset(fw.ISO_ANNEX_A)
+ISO_ANNEX_A = frozenset(fw.ISO_ANNEX_A)
 _ISO_CLAUSES = frozenset(fw.ISO_CLAUSES)
 _NIS2 = frozenset(fw.NIS2_REFERENCES)
 _CIS = frozenset(fw.CIS_SAFEGUARDS)
@@ -46,7 +46,7 @@ def citation_year_problem(kind: str, year: int) -> str | None:
 
 
 def _check_iso(ref: str) -> str | None:
-    if ref in _ISO_ANNEX_A or ref in _ISO_CLAUSES:
+    if ref in ISO_ANNEX_A or ref in _ISO_CLAUSES:
         return None
     match = _ISO_ANNEX_SHAPE.match(ref)
     if match and int(match.group(1)) in fw.ISO_ANNEX_A_THEME_SIZES:

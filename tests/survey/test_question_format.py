@@ -347,6 +347,54 @@ def test_references_added_afterwards_is_checked(value, path, phrase):
     assert_error(error_of(doc), path, phrase)
 
 
+def test_not_assessed_controls_are_normalised_with_their_reason():
+    doc = base_doc()
+    doc["not_assessed"] = [{"controls": ["A.7.1", "A.7.2"], "reason": lang("physical")}]
+    parsed = parse_questionnaire(dump(doc))
+    assert parsed["not_assessed"] == [{"controls": ["A.7.1", "A.7.2"], "reason": lang("physical")}]
+    assert parse_questionnaire(dump(base_doc()))["not_assessed"] == []
+
+
+@pytest.mark.parametrize(
+    ("groups", "path", "phrase"),
+    [
+        ([{"controls": ["A.5.38"], "reason": lang("x")}], "[0].controls[0]", "'A.5.38' is not"),
+        ([{"controls": ["6.1.2"], "reason": lang("x")}], "[0].controls[0]", "Annex A control"),
+        ([{"controls": [7.1], "reason": lang("x")}], "[0].controls[0]", "quoted text"),
+        ([{"controls": [], "reason": lang("x")}], "[0].controls", "at least one"),
+        ([{"controls": ["A.7.1"]}], "[0].reason", "required field is missing"),
+        ([{"controls": ["A.7.1"], "reason": {"da": "x"}}], "[0].reason.en", "English"),
+        (
+            [
+                {"controls": ["A.7.1"], "reason": lang("x")},
+                {"controls": ["A.7.1"], "reason": lang("y")},
+            ],
+            "[1].controls[0]",
+            "already declared at not_assessed[0].controls[0]",
+        ),
+        (
+            [{"controls": ["A.7.2", "A.5.34"], "reason": lang("x")}],
+            "[0].controls[1]",
+            "cited by question risk.assessment",
+        ),
+        ("A.7.1", "", "must be a list"),
+    ],
+)
+def test_not_assessed_is_checked(groups, path, phrase):
+    doc = base_doc()
+    doc["not_assessed"] = groups
+    assert_error(error_of(doc), "not_assessed" + path, phrase)
+
+
+def test_not_assessed_follows_the_year_rule():
+    doc = older(2022)
+    for area in doc["areas"]:
+        for q in area["questions"]:
+            q["references"] = {}
+    doc["not_assessed"] = [{"controls": ["A.7.1"], "reason": lang("x")}]
+    assert_error(error_of(doc), "not_assessed[0].controls[0]", "'A.7.1'", "from 2023 on")
+
+
 @pytest.mark.parametrize("weight", [0, -1, "heavy", True, None, float("nan")])
 def test_weight_must_be_a_positive_number(weight):
     doc = base_doc()

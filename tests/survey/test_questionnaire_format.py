@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from services.common.questionnaire import compare_versions
+from services.survey.frameworks import ISO_ANNEX_A
 from services.survey.question_format import QUESTION_TYPES
 from services.survey.questionnaire_format import (
     QuestionnaireError,
@@ -72,6 +73,14 @@ def test_only_the_files_before_iso_and_nis2_say_their_mapping_came_afterwards(ye
         assert "fandtes ikke" in afterwards["note"]["da"]
     else:
         assert afterwards is None
+
+
+def test_2026_every_annex_a_control_is_referenced_or_declared_not_assessed(q2026):
+    cited = {ref for q in all_questions(q2026) for ref in q["references"]["iso27001"]}
+    declared = {control for group in q2026["not_assessed"] for control in group["controls"]}
+    gap = [control for control in ISO_ANNEX_A if control not in cited | declared]
+    assert gap == [], f"Annex A controls neither referenced nor declared not assessed: {gap}"
+    assert all(group["reason"]["da"] for group in q2026["not_assessed"])
 
 
 def test_2026_header(q2026):
