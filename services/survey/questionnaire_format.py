@@ -4,8 +4,10 @@ People write these files by hand, so every rule of the format in ``docs/architec
 checked, once, and every error names the exact place (``areas[2].questions[4].levels``) so the
 author can fix it without guessing. The result is a JSON-safe dict with every field present; it
 is what crosses RPC and events, so no other service has to know the YAML or its defaults. This
-module checks the file and its areas; one question is ``question_format``, the strict YAML and
-the checks both use ``format_checks``.
+module checks the file and its areas, the year its framework mapping dates from (its own, or a
+later ``references_added_afterwards`` it declares) and the Annex A controls it declares
+``not_assessed``; one question is ``question_format``, the strict YAML and the checks both use
+``format_checks``.
 
 Pure module: YAML and the standard library only, no nameko or Flask.
 """
