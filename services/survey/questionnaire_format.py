@@ -6,8 +6,8 @@ author can fix it without guessing. The result is a JSON-safe dict with every fi
 is what crosses RPC and events, so no other service has to know the YAML or its defaults. This
 module checks the file and its areas, the year its framework mapping dates from (its own, or a
 later ``references_added_afterwards`` it declares) and the Annex A controls it declares
-``not_assessed``; one question is ``question_format``, the strict YAML and the checks both use
-``format_checks``.
+``not_assessed``; from 2026 on, its Danish texts keep to the glossary (``glossary``). One
+question is ``question_format``; the strict YAML and the checks both use ``format_checks``.
 
 Pure module: YAML and the standard library only, no nameko or Flask.
 """
@@ -20,6 +20,7 @@ from pathlib import Path
 from services.common.years import FIRST_YEAR, LAST_YEAR, is_round_year
 from services.survey import format_checks as checks
 from services.survey.format_checks import QuestionnaireError
+from services.survey.glossary import check_wording
 from services.survey.question_format import question
 from services.survey.references import ISO_ANNEX_A, citation_year_problem
 
@@ -87,7 +88,7 @@ def parse_questionnaire(text: str) -> dict:
         if "not_assessed" in top
         else []
     )
-    return {
+    normalised = {
         "key": key,
         "year": year,
         "version": version,
@@ -98,6 +99,8 @@ def parse_questionnaire(text: str) -> dict:
         "not_assessed": not_assessed,
         "areas": normalised_areas,
     }
+    check_wording(normalised)
+    return normalised
 
 
 def _year(value: object, where: checks.Where) -> int:
