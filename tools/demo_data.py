@@ -109,12 +109,28 @@ def generated_answers(
     return answers
 
 
+def import_shipped_questionnaire(rpc, year: int, log=print) -> None:  # noqa: ANN001
+    """Import the shipped questionnaire of ``year``. A var/ from an older local run may hold an
+    older version for a round that has begun; such a round keeps the questionnaire it was
+    answered on (survey refuses the change), so the run goes on with it and says how to get the
+    new text."""
+    from services.common.errors import Conflict
+
+    try:
+        rpc.survey.import_questionnaire((DATA_DIR / "questionnaires" / f"{year}.yaml").read_text())
+    except Conflict:
+        log(
+            f"Spørgerammen for {year} i var/ er en ældre version, og runden er i gang eller "
+            "lukket, så den gemte version bruges. Slet var/ og start igen for at få den nye."
+        )
+
+
 def load(rpc, ensure_user) -> list[tuple[str, str, str]]:  # noqa: ANN001
     """Load everything through the services' RPC; returns the demo logins to print."""
     from tools import demo_history
 
     for year in (2025, 2026):
-        rpc.survey.import_questionnaire((DATA_DIR / "questionnaires" / f"{year}.yaml").read_text())
+        import_shipped_questionnaire(rpc, year)
     history = demo_history.load_history(rpc)
     rounds = {r["year"]: r["state"] for r in rpc.survey.list_rounds()}
     if 2025 not in rounds:

@@ -175,11 +175,10 @@ def load_history(rpc, log=print) -> Plan | None:  # noqa: ANN001
     opens. On a database from an earlier local run without history this says how to start
     afresh and returns None. Running it again changes nothing.
     """
-    from services.common.config import DATA_DIR
     from tools import demo_data
 
     for year in HISTORY_YEARS[:-1]:
-        rpc.survey.import_questionnaire((DATA_DIR / "questionnaires" / f"{year}.yaml").read_text())
+        demo_data.import_shipped_questionnaire(rpc, year, log)
     rounds = {r["year"]: r["state"] for r in rpc.survey.list_rounds()}
     history_done = all(rounds.get(y) == "closed" for y in HISTORY_YEARS[:-1])
     later_started = any(rounds.get(y) in ("open", "closed") for y in LATER_YEARS)

@@ -80,3 +80,36 @@ def test_synthetic_municipalities_scale():
     populations = sorted(m["population"] for m in found)
     assert populations[0] >= 2_000 and populations[-1] <= 700_000
     assert 30_000 < populations[5_000] < 80_000
+
+
+class _Survey:
+    """Survey's import_questionnaire answering as it does for a round that has begun."""
+
+    def __init__(self, error: Exception | None) -> None:
+        self.error, self.imported = error, []
+
+    def import_questionnaire(self, yaml_text: str) -> dict:
+        if self.error is not None:
+            raise self.error
+        self.imported.append(yaml_text)
+        return {}
+
+
+def test_an_older_questionnaire_of_a_begun_round_is_kept_and_the_run_says_so():
+    from types import SimpleNamespace
+
+    from services.common.errors import Conflict, ValidationFailed
+    from tools import demo_data
+
+    said: list[str] = []
+    begun = SimpleNamespace(survey=_Survey(Conflict("the 2026 round is open", field="year")))
+    demo_data.import_shipped_questionnaire(begun, 2026, said.append)
+    assert len(said) == 1 and "2026" in said[0] and "Slet var/" in said[0]
+
+    fresh = SimpleNamespace(survey=_Survey(None))
+    demo_data.import_shipped_questionnaire(fresh, 2026, said.append)
+    assert fresh.survey.imported == [(DATA_DIR / "questionnaires" / "2026.yaml").read_text()]
+
+    broken = SimpleNamespace(survey=_Survey(ValidationFailed("bad", field="areas")))
+    with pytest.raises(ValidationFailed):
+        demo_data.import_shipped_questionnaire(broken, 2026, said.append)
