@@ -269,12 +269,13 @@ def tables(figures: dict) -> str:
         "",
         f"### Annual report run {annual_run.YEAR}",
         "",
-        "| participants | reports | failed | workers | wall time | reports/s | "
+        "| participants | due | built | failed | skipped | workers | wall time | built/s | "
         "builds ÷ workers (floor) | wall ÷ floor | municipality report (median) | "
         "unit report (median) | national report |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-        f"| {annual['participants']} | {annual['reports']} | {annual['failed']} | "
-        f"{annual['workers']} | {annual['seconds']:,.1f} s | "
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        f"| {annual['participants']} | {annual['due']} | {annual['reports']} | "
+        f"{annual['failed']} | {annual['skipped']} | {annual['workers']} | "
+        f"{annual['seconds']:,.1f} s | "
         f"{annual['reports'] / annual['seconds']:.2f} | {floor:,.1f} s | "
         f"{annual['seconds'] / floor:.2f}× | {seconds(annual['municipality_median'])} | "
         f"{seconds(annual['unit_median'])} | {seconds(annual['national'])} |",

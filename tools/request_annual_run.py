@@ -46,6 +46,14 @@ def publish_request(amqp_uri: str, year: int, requested_by: str = "KL (kommandol
     return request_id
 
 
+def counts_line(run: dict) -> str:
+    """Due, built, failed and skipped, as KL's page shows them."""
+    return (
+        f"{run['due']} rapporter skal dannes: {run['built']} dannet, {run['failed']} fejlet, "
+        f"{run['skipped']} sprunget over"
+    )
+
+
 def wait_for_run(amqp_uri: str, year: int, timeout: float, out=print) -> dict:  # noqa: ANN001
     """Poll the run over RPC and print its progress until it is completed (or time runs out)."""
     from nameko.standalone.rpc import ClusterRpcProxy
@@ -61,8 +69,7 @@ def wait_for_run(amqp_uri: str, year: int, timeout: float, out=print) -> dict:  
             except NotFound:
                 run = None
             if run is not None:
-                line = f"{run['done']}/{run['total']} færdige, {run['failed']} fejlet"
-                line += f" ({run['state']})"
+                line = counts_line(run) + f" ({run['state']})"
                 if line != last:
                     out(line)
                     last = line
@@ -89,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Årlig kørsel for {args.year} er anmodet (id {request_id}); RabbitMQ har bekræftet den.")
     if args.wait:
         run = wait_for_run(args.amqp_uri, args.year, args.timeout)
-        print(f"Færdig: {run['done']} rapporter, {run['failed']} fejlet.")
+        print(f"Færdig: {counts_line(run)}.")
         return 0 if run["failed"] == 0 else 1
     return 0
 

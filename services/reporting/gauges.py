@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from services.reporting.models import ReportJob
 
-JOB_STATES = ("queued", "building", "ready", "failed")
+JOB_STATES = ("queued", "building", "ready", "failed", "skipped")
 REPORT_JOBS = Gauge("platform_report_jobs", "Report jobs by state (all municipalities).", ["state"])
 for _state in JOB_STATES:
     REPORT_JOBS.labels(state=_state)

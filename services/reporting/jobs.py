@@ -10,7 +10,9 @@ Roles (the gateway passes the viewer; the municipality always comes from the ses
 An annual run builds, for a closed round, one municipality report per participating
 municipality, one management report per unit that answered anything, and the national report:
 all as Danish PDFs, the edition that goes to management and to KL's board. Other formats and
-English are built on request.
+English are built on request. A unit of a participating municipality without answers is due
+too, but skipped with its reason, so that a run always ends with due = built + failed + skipped
+and no report can disappear from the count unnoticed.
 """
 
 from __future__ import annotations
@@ -37,7 +39,10 @@ STEPS = {
     "storing": 90,
     "ready": 100,
     "failed": 100,
+    "skipped": 100,
 }
+FINAL_STATES = ("ready", "failed", "skipped")
+NO_ANSWERS = "no answers from the unit in the round"
 
 
 class NotAllowed(Exception):
@@ -52,6 +57,7 @@ class Item:
     kind: str
     municipality_id: int | None
     unit_id: int | None
+    skipped: str | None = None
 
 
 def check_request(kind: str, unit_id: int | None, viewer: dict) -> None:
@@ -77,13 +83,20 @@ def can_see(kind: str, unit_id: int | None, viewer: dict) -> bool:
     return True
 
 
-def plan(participants: dict[int, list[int]]) -> list[Item]:
-    """The items of an annual run: ``participants`` maps municipality -> units that answered."""
+def plan(
+    participants: dict[int, list[int]], silent: dict[int, list[int]] | None = None
+) -> list[Item]:
+    """The items of an annual run: ``participants`` maps municipality -> units that answered,
+    ``silent`` municipality -> its other units, due but skipped (counted, never built)."""
+    silent = silent or {}
     items = []
     for municipality_id in sorted(participants):
         items.append(Item(f"m:{municipality_id}", "municipality", municipality_id, None))
-        for unit_id in sorted(participants[municipality_id]):
-            items.append(Item(f"u:{municipality_id}:{unit_id}", "unit", municipality_id, unit_id))
+        units = {u: None for u in participants[municipality_id]}
+        units.update({u: NO_ANSWERS for u in silent.get(municipality_id, []) if u not in units})
+        for unit_id in sorted(units):
+            key = f"u:{municipality_id}:{unit_id}"
+            items.append(Item(key, "unit", municipality_id, unit_id, units[unit_id]))
     items.append(Item("national", "national", None, None))
     return items
 

@@ -304,44 +304,33 @@ class ReportingService:
             eventlet.sleep(5)
             raise
 
-    def _participants(self, year: int) -> dict[int, list[int]]:
-        """Municipalities that answered in the round, with their units that answered."""
-        found = {}
+    def _participants(self, year: int) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+        """Municipalities that answered in the round with their units that answered, and their
+        other units (due, but skipped: nothing to report)."""
+        found, silent = {}, {}
         for key, (count, _) in sorted(self.survey.answer_watermarks(year).items()):
             if not count:
                 continue
             scores = self.scoring.get_scores(int(key), year)
             if not (scores.get("completeness") or 0) > 0:
                 continue
-            found[int(key)] = [
-                u["id"] for u in scores.get("units", []) if (u.get("completeness") or 0) > 0
-            ]
-        return found
+            units = scores.get("units", [])
+            found[int(key)] = [u["id"] for u in units if (u.get("completeness") or 0) > 0]
+            silent[int(key)] = [u["id"] for u in units if not (u.get("completeness") or 0) > 0]
+        return found, silent
 
     def _start_run(self, year: int, requested_by: str) -> dict:
         """Plan the run once (unique per year); asking again only republishes what is left."""
         run = self.db.scalar(select(AnnualRun).where(AnnualRun.year == year))
         if run is None:
             self._check_round(year, closed=True)
-            items = jobs.plan(self._participants(year))
-            run = AnnualRun(year=year, state="running", requested_by=requested_by, total=len(items))
+            items = jobs.plan(*self._participants(year))
+            run = AnnualRun(year=year, state="running", requested_by=requested_by)
             self.db.add(run)
             self.db.flush()
-            for item in items:
-                self.db.add(
-                    ReportJob(
-                        kind=item.kind,
-                        year=year,
-                        municipality_id=item.municipality_id,
-                        unit_id=item.unit_id,
-                        format=jobs.ANNUAL_FORMAT,
-                        language=jobs.ANNUAL_LANGUAGE,
-                        run_id=run.id,
-                        item_key=item.key,
-                        requested_by=requested_by,
-                    )
-                )
-            runs.progress_event(self.db, run, {"queued": len(items)})
+            runs.plan_jobs(self.db, run, items)
+            self.db.flush()
+            runs.progress_event(self.db, run, runs.counts(self.db, run.id))
             try:
                 self.db.commit()
             except IntegrityError:
@@ -361,7 +350,7 @@ class ReportingService:
         return runs.run_dict(self.db, run)
 
     def _maybe_complete(self, run_id: int) -> None:
-        """Mark the run completed once every job is ready or failed; exactly one worker does."""
+        """Mark the run completed once due = built + failed + skipped; exactly one worker does."""
         if runs.complete(self.db, run_id):
             self._relay()
             log.info("reporting: annual run %s completed", self.db.get(AnnualRun, run_id).year)

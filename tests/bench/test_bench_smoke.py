@@ -51,6 +51,7 @@ def test_quick_run_measures_everything_and_writes_the_figures(tmp_path):
     annual = figures["annual"]
     assert annual["failed"] == 0
     assert annual["reports"] > annual["participants"] == 2
+    assert annual["due"] == annual["reports"] + annual["failed"] + annual["skipped"]
     assert [row["municipalities"] for row in figures["closing"]] == [20]
     assert figures["closing"][0]["answers"] > 0
     peaks = figures["memory_kib"]

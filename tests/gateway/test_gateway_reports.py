@@ -127,7 +127,11 @@ def test_kl_starts_the_annual_run_and_gets_the_national_report(client, login, cs
     client.post("/kl/rapporter/aarlig-koersel", data={"csrf_token": csrf(client), "year": "2025"})
     assert fake_rpc.reporting.requests[0][:2] == ("request_annual_run", 2025)
     page = client.get("/kl/rapporter")
-    assert "3 af 25 færdige, 0 fejlet" in page.text
+    assert (
+        "25 rapporter skal dannes: 3 dannet, 0 fejlet, 1 sprunget over (enhed uden besvarelser)"
+        in page.text
+    )
+    assert '<progress max="25" value="4">' in page.text
     assert page.headers["Refresh"] == "3"
     national = fake_rpc.reporting._job(None, "national", 2025)
     assert client.get(f"/kl/rapporter/{national['id']}/fil").data == PDF

@@ -117,10 +117,14 @@ class FakeReporting:
             "requested_at": "2026-11-28T10:00:00Z",
             "completed_at": None,
             "total": 25,
+            "due": 25,
             "done": 3,
+            "built": 3,
             "failed": 0,
+            "skipped": 1,
+            "pending": 21,
             "building": 1,
-            "queued": 21,
+            "queued": 20,
         }
         return self.runs[year]
 

@@ -252,6 +252,7 @@ def test_annual_run_shared_by_two_workers_builds_each_report_once(platform, repo
     run = wait_for(completed, timeout=240, interval=1)
     # Eight municipality reports, sixteen unit reports, one national report.
     assert (run["total"], run["done"], run["failed"]) == (25, 25, 0)
+    assert [run[k] for k in ("due", "built", "failed", "skipped", "pending")] == [25, 25, 0, 0, 0]
     found = platform.reporting.get_annual_run(YEAR, with_jobs=True)["jobs"]
     assert len({j["item_key"] for j in found}) == 25
     assert all(j["attempts"] == 1 for j in found)
