@@ -1,21 +1,26 @@
 """Bring the whole platform up locally with demo data: ``scripts/run-local``.
 
-Every service and the gateway run as their own processes against the local RabbitMQ, each
-with its own SQLite database under var/ (or the DATABASE_URL_* given), exactly as deployed.
+Every service and the gateway run as their own processes against the local RabbitMQ (or, on a
+bare machine, a private node under var/rabbitmq), each with its own SQLite database under var/
+(or the DATABASE_URL_* given), exactly as deployed.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import logging
 import os
 import signal
+import subprocess
 import sys
 import time
 import warnings
 
 from services.common import config
-from tools.processes import BrokerUnreachable, start_platform
+from tools import private_broker
+from tools.private_broker import RabbitNode
+from tools.processes import BrokerUnreachable, check_broker, start_platform
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,6 +45,21 @@ def main(argv: list[str] | None = None) -> int:
         "AMQP_URI": config.amqp_uri(),
     }
     env.setdefault("GATEWAY_SECRET_KEY", os.environ.get("GATEWAY_SECRET_KEY", os.urandom(24).hex()))
+    try:
+        node = local_broker(env)
+    except BrokerUnreachable as exc:
+        print(f"\nKan ikke starte: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return run(env, args)
+    finally:
+        if node is not None:
+            print("Stopper den private RabbitMQ-node ...")
+            node.stop()
+
+
+def run(env: dict[str, str], args: argparse.Namespace) -> int:
+    """Start mail catcher, services and gateway, load demo data and wait for Ctrl-C."""
     print("Starter platformen (survey, scoring, delegation, benchmark, reporting, mail, gateway)")
     try:
         catcher, inbox = start_mail(env, args.port)
@@ -74,6 +94,66 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     finally:
         platform.stop()
+
+
+def local_broker(env: dict[str, str]) -> RabbitNode | None:
+    """Use the broker that answers; on a bare machine start a private node under var/rabbitmq,
+    installing Debian's rabbitmq-server first when it is missing.
+
+    An AMQP_URI the operator set is used as given: a broker they named and cannot reach is an
+    error to report, not a reason to quietly run on another one. LOCAL_AMQP_PROBE (host:port)
+    replaces the address that is probed, so a bare machine can be tried on one that is not.
+    Sets ``env["AMQP_URI"]`` (and the process's own, for the demo loader) to the private node.
+    """
+    probe = os.environ.get("LOCAL_AMQP_PROBE", "").strip()
+    address = f"amqp://{probe}/" if probe else env["AMQP_URI"]
+    try:
+        check_broker(address)
+        return None
+    except BrokerUnreachable:
+        if os.environ.get("AMQP_URI", "").strip():
+            raise
+    shown = probe or "127.0.0.1:5672"
+    if not private_broker.installed():
+        install_rabbitmq()
+    folder = config.VAR_DIR / "rabbitmq"
+    tag = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:8]
+    node = RabbitNode(folder, name=f"sblocal{tag}@localhost")
+    print(
+        f"Ingen RabbitMQ svarer på {shown}; starter en privat RabbitMQ-node i {folder} "
+        f"på port {node.port} (den stoppes igen med Ctrl-C) ..."
+    )
+    try:
+        node.start()
+    except RuntimeError as exc:
+        raise BrokerUnreachable(str(exc)) from exc
+    except BaseException:
+        node.kill()
+        raise
+    env["AMQP_URI"] = os.environ["AMQP_URI"] = node.uri
+    print(f"Den private RabbitMQ-node kører: {node.uri}")
+    return node
+
+
+def install_rabbitmq() -> None:
+    """Install Debian's rabbitmq-server (root only; anyone else is told the command to run)."""
+    if os.geteuid() != 0:
+        raise BrokerUnreachable(
+            "RabbitMQ er ikke installeret, og installationen kræver root. Kør:\n"
+            "  sudo apt-get install -y rabbitmq-server\n"
+            "og start derefter scripts/run-local igen."
+        )
+    print("RabbitMQ er ikke installeret; installerer Debians rabbitmq-server med apt-get ...")
+    apt_env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    try:
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=apt_env)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "rabbitmq-server"],
+            check=True,
+            env=apt_env,
+        )
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise BrokerUnreachable(f"Installationen af rabbitmq-server mislykkedes: {exc}") from exc
 
 
 def start_mail(env: dict[str, str], port: str) -> tuple[object | None, str]:

@@ -55,6 +55,7 @@ OPTIONAL = {
     "MAIL_CATCHER_SMTP_PORT": "local run only (scripts/run-local); compose passes arguments",
     "MAIL_CATCHER_HTTP_PORT": "local run only (scripts/run-local); compose passes arguments",
     "MAIL_CATCHER_DIR": "local run only; compose passes --dir",
+    "LOCAL_AMQP_PROBE": "local run only: where it looks for a broker before starting its own",
 }
 # Read with a name built at run time: one placeholder per component (config.database_url,
 # config.metrics_port); the test checks each component's own variable.

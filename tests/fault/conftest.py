@@ -17,9 +17,10 @@ import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from tests.delegation.mailbox import MailCatcher
-from tests.support.backing import PostgresCluster, RabbitNode
+from tests.support.backing import PostgresCluster
 from tests.support.platform import add_users, platform_env, run_platform, smtp_env
 from tests.support.questionnaires import SMALL_2026
+from tools.private_broker import RabbitNode
 
 PASSWORD = "et-langt-kodeord-til-test"
 AARHUS = 751
