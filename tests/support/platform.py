@@ -7,7 +7,6 @@ files neither see each other's data nor a developer's local run.
 
 from __future__ import annotations
 
-import socket
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,15 +14,10 @@ from contextlib import contextmanager
 import pytest
 
 from services.common.config import SERVICES
+from tools.private_broker import free_port
 from tools.processes import Platform, start_platform
 
 COMPONENTS = (*SERVICES, "gateway")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def platform_env(amqp_uri: str, pg_database, tmp_path_factory, **extra: str) -> dict[str, str]:  # noqa: ANN001
