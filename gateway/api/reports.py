@@ -57,7 +57,9 @@ class ReportJobSchema(InputSchema):
     unit_id = fields.Integer(allow_none=True)
     format = fields.String(validate=validate.OneOf(list(FORMATS)))
     language = fields.String(validate=validate.OneOf(LANGUAGES))
-    state = fields.String(validate=validate.OneOf(("queued", "building", "ready", "failed")))
+    state = fields.String(
+        validate=validate.OneOf(("queued", "building", "ready", "failed", "skipped"))
+    )
     step = fields.String()
     progress = fields.Integer(metadata={"description": "0-100"})
     attempts = fields.Integer()

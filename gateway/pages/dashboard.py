@@ -93,7 +93,9 @@ def _reports_ordered(year: int, units: list[dict]) -> tuple[int, bool]:
         )
     except ServiceUnavailable:
         return 0, True
-    return sum(1 for j in jobs if j.get("year") == year and j.get("state") != "failed"), False
+    return sum(
+        1 for j in jobs if j.get("year") == year and j.get("state") not in ("failed", "skipped")
+    ), False
 
 
 def _benchmark_available(year: int) -> tuple[bool, bool]:

@@ -169,3 +169,15 @@ def test_api_orders_with_the_session_municipality_and_validates(
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     for path in ("/api/v1/reports", "/api/v1/reports/{job_id}/file", "/api/v1/kl/annual-runs"):
         assert path in paths
+
+
+def test_a_report_the_annual_run_skipped_says_why_and_offers_no_file(client, login, fake_rpc):
+    skipped = fake_rpc.reporting._job(MUNICIPALITY, "unit", 2025, unit_id=3, state="skipped")
+    skipped.update(step="skipped", progress=100, file=None, error="no answers from the unit")
+    login()
+    listing = client.get("/rapporter")
+    assert "Ikke dannet: enheden har ikke svaret i runden" in listing.text
+    assert "reports.step" not in listing.text
+    assert f"/rapporter/{skipped['id']}/fil" not in listing.text
+    listed = client.get("/api/v1/reports").get_json()
+    assert [job["state"] for job in listed if job["id"] == skipped["id"]] == ["skipped"]
